@@ -1,0 +1,65 @@
+import Foundation
+
+/// Every setting of the platform, read once from the environment (README: 配置).
+public struct Settings: Sendable, Equatable {
+    public enum Database: Sendable, Equatable {
+        case sqliteFile(path: String)
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var database: Database
+    public var dataDirectory: String
+    /// The initial password of `admin`, used only when that account is first created.
+    public var adminPassword: String?
+    /// Whether cookies carry `Secure` (set behind HTTPS).
+    public var secureCookies: Bool
+
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let problems: [String]
+        public var description: String { "配置错误 (configuration error):\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
+    }
+
+    public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.adminPassword = adminPassword
+        self.secureCookies = secureCookies
+    }
+
+    /// Reads `FABU_*` variables; every bad one is named in the error, not just the first.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        var problems: [String] = []
+        let dataDir = env["FABU_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./fabu-data"
+        var database = Database.sqliteFile(path: dataDir + "/fabu.sqlite")
+        if let url = env["FABU_DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                if URL(string: url)?.host == nil {
+                    problems.append("FABU_DATABASE_URL: 无法解析 PostgreSQL 地址（应为 postgres://用户:密码@主机:端口/数据库）")
+                }
+                database = .postgres(url: url)
+            } else if url.hasPrefix("sqlite://") {
+                let path = String(url.dropFirst("sqlite://".count))
+                database = path == ":memory:" ? .sqliteMemory : .sqliteFile(path: path)
+                if path.isEmpty { problems.append("FABU_DATABASE_URL: sqlite:// 后应给出文件路径") }
+            } else {
+                problems.append("FABU_DATABASE_URL: 应以 postgres:// 或 sqlite:// 开头（留空则使用 FABU_DATA_DIR 下的 SQLite 文件）")
+            }
+        }
+        var admin: String?
+        if let pw = env["FABU_ADMIN_PASSWORD"], !pw.isEmpty {
+            if pw.count < 12 { problems.append("FABU_ADMIN_PASSWORD: 密码长度至少12个字符") }
+            admin = pw
+        }
+        var secure = false
+        if let s = env["FABU_SECURE_COOKIES"], !s.isEmpty {
+            switch s.lowercased() {
+            case "1", "true", "yes": secure = true
+            case "0", "false", "no": secure = false
+            default: problems.append("FABU_SECURE_COOKIES: 应为 true 或 false")
+            }
+        }
+        guard problems.isEmpty else { throw Invalid(problems: problems) }
+        return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure)
+    }
+}

@@ -1,0 +1,77 @@
+import Core
+import Vapor
+
+/// What every staff page's frame needs: who is logged in, the CSRF token, the active menu.
+struct Frame: Encodable {
+    var title: String
+    var nav: String
+    var userName: String
+    var roleLabel: String
+    var csrf: String
+    var canReadAudit: Bool
+    var canManage: Bool
+    var notice: String?
+    var error: String?
+    var fieldErrors: [String: String]
+}
+
+/// A page: the frame plus the page's own data, rendered by template `template`.
+struct Page<Body: Encodable>: Encodable {
+    var frame: Frame
+    var body: Body
+}
+
+extension Request {
+    func frame(title: String, nav: String, notice: String? = nil, error: DomainError? = nil) async throws -> Frame {
+        let p = try requirePrincipal()
+        let access = try await access()
+        return Frame(title: title, nav: nav, userName: p.user.displayName, roleLabel: p.actor.role.label,
+                     csrf: p.session?.csrfToken ?? "", canReadAudit: access.canReadAudit, canManage: access.canManageUsers,
+                     notice: notice, error: error?.message, fieldErrors: error?.fields ?? [:])
+    }
+
+    func renderPage<B: Encodable>(_ template: String, title: String, nav: String, body: B,
+                                  notice: String? = nil, error: DomainError? = nil) async throws -> Response {
+        let frame = try await frame(title: title, nav: nav, notice: notice, error: error)
+        let res = try await view.render(template, Page(frame: frame, body: body)).encodeResponse(for: self)
+        if let error { res.status = FabuErrorMiddleware.describe(error, requestID: id).0 }
+        return res
+    }
+}
+
+/// Fixed notices after a successful form post, picked by a code in the query string (never
+/// free text from the URL).
+enum Notice {
+    static func text(_ code: String?) -> String? {
+        switch code {
+        case "appointed": "已登记任职，并列入待备案变动。"
+        case "ended": "已登记离任，并列入待备案变动。"
+        case "person": "已添加人员。"
+        case "filed": "已提交备案，等待上级新闻办审核。"
+        case "accepted": "已确认备案。"
+        case "returned": "已退回备案，并通知报送单位。"
+        case "published": "已发布名单。"
+        case "imported": "已导入名册。"
+        default: nil
+        }
+    }
+}
+
+struct AgencyRow: Encodable {
+    var id: UUID
+    var name: String
+    var kindLabel: String
+    var isKeyDepartment: Bool
+    var depth: Int
+    var spokespersons: String
+    var gaps: Int
+    var overdue: Int
+}
+
+struct JurisdictionTree: Encodable {
+    var id: String
+    var name: String
+    var newsOfficeName: String
+    var profileID: String
+    var agencies: [AgencyRow]
+}

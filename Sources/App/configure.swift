@@ -1,0 +1,43 @@
+import Core
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import Vapor
+
+/// Sets up the application from `settings`: database, migrations, views, middleware, routes.
+public func configure(_ app: Application, settings: Settings, clock: (@Sendable () -> Date)? = nil) async throws {
+    app.settings = settings
+    if let clock { app.clock = AppClock(now: clock) }
+    app.profiles = try PolicyProfiles.all()
+
+    switch settings.database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+    app.migrations.add(CreateSchema())
+
+    app.views.use(.leaf)
+    if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {
+        app.leaf.configuration.rootDirectory = views.path + "/"
+    }
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.routes.defaultMaxBodySize = "2mb"
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(FabuErrorMiddleware())
+    if let publicDir = Bundle.module.url(forResource: "Public", withExtension: nil, subdirectory: "Resources") {
+        app.middleware.use(FileMiddleware(publicDirectory: publicDir.path + "/"))
+    }
+
+    try app.register(collection: PublicController())
+    try app.register(collection: AdminController())
+    try app.register(collection: APIController())
+}

@@ -1,0 +1,2 @@
+import XCTest
+final class CoreSmokeTests: XCTestCase { func testNothing() {} }
