@@ -3,6 +3,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import LeafKit
 import Vapor
 
 /// Sets up the application from `settings`: database, migrations, views, middleware, routes.
@@ -25,7 +26,9 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
 
     app.views.use(.leaf)
     if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {
-        app.leaf.configuration.rootDirectory = views.path + "/"
+        // Sandbox the templates to their own folder (which sits under .build when run from source).
+        app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                      sandboxDirectory: views.path, viewDirectory: views.path))
     }
     app.leaf.cache.isEnabled = app.environment.isRelease
 

@@ -95,12 +95,12 @@ struct FabuErrorMiddleware: AsyncMiddleware {
             return (.unprocessableEntity, body("validation_failed", "字段 \(f) 类型错误，应为\(typeName(t))", [f: "应为\(typeName(t))"]))
         case .dataCorrupted(let ctx):
             if ctx.codingPath.isEmpty {
-                return (.badRequest, body("malformed_json", "请求体不是有效的 JSON。"))
+                return (.badRequest, body("malformed_json", "请求体不是有效的 JSON。", [:]))
             }
             let f = path(ctx.codingPath)
             return (.unprocessableEntity, body("validation_failed", "字段 \(f) 的值无效：\(ctx.debugDescription)", [f: ctx.debugDescription]))
         @unknown default:
-            return (.badRequest, body("malformed_json", "请求体无法解析。"))
+            return (.badRequest, body("malformed_json", "请求体无法解析。", [:]))
         }
     }
 }

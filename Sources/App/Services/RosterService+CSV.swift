@@ -49,9 +49,10 @@ extension RosterService {
                               message: "导入失败，未导入任何数据。共 \(errors.count) 行有误：" + ordered.joined(separator: " "),
                               fields: errors)
         }
-        var created = 0
-        try await db.transaction { tx in
-            for item in planned {
+        let plan = planned
+        let created = try await db.transaction { tx in
+            var created = 0
+            for item in plan {
                 if item.isNew, try await PersonModel.find(item.person.id, on: tx) == nil {
                     try await item.person.create(on: tx)
                     created += 1
@@ -64,7 +65,8 @@ extension RosterService {
             }
             try await AuditLog.append(on: tx, audit, action: "roster.import", entityType: "jurisdiction", entityID: j.id!,
                                       before: Optional<String>.none,
-                                      after: ["rows": String(planned.count), "peopleCreated": String(created)])
+                                      after: ["rows": String(plan.count), "peopleCreated": String(created)])
+            return created
         }
         return ImportResultDTO(imported: planned.count, peopleCreated: created)
     }
