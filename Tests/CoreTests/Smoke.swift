@@ -1,2 +1,0 @@
-import XCTest
-final class CoreSmokeTests: XCTestCase { func testNothing() {} }
