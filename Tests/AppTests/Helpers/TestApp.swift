@@ -16,7 +16,7 @@ final class TestClock: Sendable {
 }
 
 /// 2026-11-21 10:00 in Asia/Shanghai.
-let testNow = Date(timeIntervalSince1970: 1_795_140_000 + 2 * 3600)
+let testNow = Date(timeIntervalSince1970: 1_795_226_400)
 let demoPassword = "demo-password-2026"
 
 /// Runs `body` against a fresh app: in-memory SQLite, or PostgreSQL when
