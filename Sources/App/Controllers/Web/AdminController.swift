@@ -192,6 +192,7 @@ struct AdminController: RouteCollection {
         var canEdit: Bool
         var filings: [FilingDTO]
         var today: String
+        var temporaryAllowed: Bool
     }
 
     struct Option: Encodable { var value: String; var label: String }
@@ -211,14 +212,15 @@ struct AdminController: RouteCollection {
         let posts = PositionKind.allCases.filter { k in
             k == .temporarySpokesperson ? profile.roster.temporarySpokesperson.value : profile.roster.limit(for: k) != nil
         }
-        let rule = profile.roster.changeFilingMonths.value.map { "人员变动须在\($0)个月内报备案（\(profile.roster.changeFilingMonths.source)）" }
-            ?? "人员变动须及时报备案（\(profile.roster.changeFilingMonths.source)）"
+        let source = profile.roster.changeFilingMonths.source
+        let rule = profile.roster.changeFilingMonths.value.map { "人员变动须在\($0)个月内报备案，依据 \(source)" }
+            ?? "人员变动须及时报备案，依据 \(source)"
         let view = RosterView(roster: roster, jurisdictionName: j.name, profileName: profile.name,
                               newsOfficeName: profile.roster.newsOfficeName.value, filingRule: rule,
                               people: try await service.people(agency: id).map(PersonDTO.init),
                               posts: posts.map { Option(value: $0.rawValue, label: $0.label) },
                               canEdit: service.access.canEditRoster(of: id.uuidString), filings: filings,
-                              today: service.today.description)
+                              today: service.today.description, temporaryAllowed: profile.roster.temporarySpokesperson.value)
         return try await req.renderPage("roster", title: agency.name, nav: "agencies", body: view, notice: notice, error: error)
     }
 
@@ -345,6 +347,10 @@ struct AdminController: RouteCollection {
         var canPublish: Bool
         var current: [EditionEntry]
         var editions: [EditionSummaryDTO]
+        /// Agencies with a required post empty: they will be missing from the list.
+        var agenciesWithGaps: [String]
+        var publishedThisYear: Int
+        var pendingFilings: Int
     }
 
     func editions(req: Request) async throws -> Response {
@@ -354,14 +360,25 @@ struct AdminController: RouteCollection {
     func renderEditions(_ req: Request, notice: String?, error: DomainError?) async throws -> Response {
         let service = try await req.roster()
         var groups: [EditionGroup] = []
-        for j in try await service.jurisdictions() {
+        let jurisdictions = try await service.jurisdictions()
+        let trees = jurisdictions.contains { service.access.canPublishEdition(for: $0.id!) } ? try await buildTrees(req, service) : []
+        for j in jurisdictions {
             let editions = try await RosterEditionModel.query(on: req.db).filter(\.$jurisdictionID == j.id!)
                 .sort(\.$year, .descending).sort(\.$number, .descending).all()
             let canPublish = service.access.canPublishEdition(for: j.id!)
             let posts = req.application.profiles[j.profileID]?.roster.publishedPosts.value ?? []
             let current = canPublish ? try await RosterService.currentEntries(db: req.db, jurisdiction: j.id!, posts: posts, on: service.today) : []
+            var gaps: [String] = []
+            var pending = 0
+            if canPublish {
+                let tree = trees.first { $0.id == j.id }
+                gaps = tree?.agencies.filter { $0.gaps > 0 }.map(\.name) ?? []
+                let ids = Set(tree?.agencies.map(\.id) ?? [])
+                pending = try await service.filings(state: FilingState.submitted.rawValue).filter { ids.contains($0.agencyId) }.count
+            }
             groups.append(EditionGroup(id: j.id!, name: j.name, canPublish: canPublish, current: current,
-                                       editions: editions.map(RosterService.editionSummary)))
+                                       editions: editions.map(RosterService.editionSummary), agenciesWithGaps: gaps,
+                                       publishedThisYear: editions.filter { $0.year == service.today.year }.count, pendingFilings: pending))
         }
         return try await req.renderPage("editions", title: "发言人名单", nav: "editions",
                                         body: EditionsView(jurisdictions: groups, year: service.today.year), notice: notice, error: error)
@@ -390,9 +407,24 @@ struct AdminController: RouteCollection {
     // MARK: audit
 
     struct AuditView: Encodable {
-        var events: [AuditEventDTO]
+        var events: [AuditRow]
         var olderThan: Int?
     }
+
+    struct AuditRow: Encodable {
+        var event: AuditEventDTO
+        var actionLabel: String
+    }
+
+    /// Chinese names of audit actions for the viewer; unknown ones show their code.
+    static let actionLabels: [String: String] = [
+        "login.succeeded": "登录成功", "login.failed": "登录失败", "login.locked": "锁定期间尝试登录", "account.locked": "账号被锁定",
+        "logout": "退出登录", "permission.denied": "越权访问被拒绝", "csrf.rejected": "表单校验失败（CSRF）",
+        "agency.create": "新建单位", "person.create": "添加人员", "position.appoint": "登记任职", "position.end": "登记离任",
+        "filing.submit": "提交备案", "filing.accepted": "确认备案", "filing.returned": "退回备案", "edition.publish": "发布名单",
+        "roster.import": "导入名册", "user.create": "新建账号", "user.update": "修改账号", "user.set-password": "重设密码",
+        "token.create": "创建接口令牌", "token.revoke": "吊销接口令牌", "seed.demo": "载入演示数据",
+    ]
 
     func auditPage(req: Request) async throws -> Response {
         guard try await req.access().canReadAudit else { try await req.deny("audit") }
@@ -400,6 +432,7 @@ struct AdminController: RouteCollection {
         if let before = req.query[Int.self, at: "before"] { q = q.filter(\.$id < before) }
         let events = try await q.all().map(AuditEventDTO.init)
         let older = events.count == 100 ? events.last?.seq : nil
-        return try await req.renderPage("audit", title: "审计日志", nav: "audit", body: AuditView(events: events, olderThan: older))
+        let rows = events.map { AuditRow(event: $0, actionLabel: Self.actionLabels[$0.action] ?? $0.action) }
+        return try await req.renderPage("audit", title: "审计日志", nav: "audit", body: AuditView(events: rows, olderThan: older))
     }
 }
