@@ -43,12 +43,7 @@ extension RosterService {
                 errors["line\(row.line)"] = "第 \(row.line) 行：\(error.message)"
             }
         }
-        if !errors.isEmpty {
-            let ordered = errors.sorted { Int($0.key.dropFirst(4))! < Int($1.key.dropFirst(4))! }.map(\.value)
-            throw DomainError(.invalid, code: "csv_rows_invalid",
-                              message: "导入失败，未导入任何数据。共 \(errors.count) 行有误：" + ordered.joined(separator: " "),
-                              fields: errors)
-        }
+        if !errors.isEmpty { throw RosterCSV.rowErrors(errors) }
         let plan = planned
         let created = try await db.transaction { tx in
             var created = 0
@@ -69,6 +64,14 @@ extension RosterService {
             return created
         }
         return ImportResultDTO(imported: planned.count, peopleCreated: created)
+    }
+
+    /// The export as a download (`roster-<jurisdiction>.csv`).
+    func exportResponse(jurisdiction id: String) async throws -> Response {
+        let res = Response(status: .ok, body: .init(string: try await exportCSV(jurisdiction: id)))
+        res.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        res.headers.contentDisposition = .init(.attachment, filename: "roster-\(id).csv")
+        return res
     }
 
     /// Every post ever held in the caller's agencies of a jurisdiction, as a spreadsheet that

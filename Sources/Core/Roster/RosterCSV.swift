@@ -60,12 +60,15 @@ public enum RosterCSV {
                             officePhone: cell(4), mobile: cell(5), email: cell(6), start: start!, end: end,
                             scope: cell(9).isEmpty ? nil : cell(9)))
         }
-        if !errors.isEmpty {
-            let ordered = errors.sorted { Int($0.key.dropFirst(4))! < Int($1.key.dropFirst(4))! }.map(\.value)
-            throw DomainError(.invalid, code: "csv_rows_invalid",
-                              message: "导入失败，未导入任何数据。共 \(errors.count) 行有误：" + ordered.joined(separator: " "),
-                              fields: errors)
-        }
+        if !errors.isEmpty { throw rowErrors(errors) }
         return rows
+    }
+
+    /// One refusal for a whole file: `errors` is keyed `line<N>`; the message lists them in line order.
+    public static func rowErrors(_ errors: [String: String]) -> DomainError {
+        let ordered = errors.sorted { Int($0.key.dropFirst(4)) ?? 0 < Int($1.key.dropFirst(4)) ?? 0 }.map(\.value)
+        return DomainError(.invalid, code: "csv_rows_invalid",
+                           message: "导入失败，未导入任何数据。共 \(errors.count) 行有误：" + ordered.joined(separator: " "),
+                           fields: errors)
     }
 }

@@ -124,12 +124,7 @@ struct APIController: RouteCollection {
     }
 
     func exportRoster(req: Request) async throws -> Response {
-        let id = try req.parameters.require("jurisdictionID")
-        let csv = try await req.roster().exportCSV(jurisdiction: id)
-        let res = Response(status: .ok, body: .init(string: csv))
-        res.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        res.headers.contentDisposition = .init(.attachment, filename: "roster-\(id).csv")
-        return res
+        try await req.roster().exportResponse(jurisdiction: req.parameters.require("jurisdictionID"))
     }
 
     func importRoster(req: Request) async throws -> ImportResultDTO {

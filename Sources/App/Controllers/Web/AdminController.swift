@@ -396,12 +396,7 @@ struct AdminController: RouteCollection {
     }
 
     func exportCSV(req: Request) async throws -> Response {
-        let id = try req.parameters.require("jurisdictionID")
-        let csv = try await req.roster().exportCSV(jurisdiction: id)
-        let res = Response(status: .ok, body: .init(string: csv))
-        res.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        res.headers.contentDisposition = .init(.attachment, filename: "roster-\(id).csv")
-        return res
+        try await req.roster().exportResponse(jurisdiction: req.parameters.require("jurisdictionID"))
     }
 
     // MARK: audit
