@@ -1,8 +1,10 @@
 import App
+import Core
 import Logging
 import Vapor
 
 // The thin entrypoint: read settings, configure, run the command (`serve` by default).
+// Failures print one clear line (Chinese for domain refusals) and exit 1, never a crash.
 var env = try Environment.detect()
 try LoggingSystem.bootstrap(from: &env)
 let settings: Settings
@@ -13,15 +15,19 @@ do {
     exit(2)
 }
 let app = try await Application.make(env)
+var failed = false
+var executing = false
 do {
     try await configure(app, settings: settings)
     app.registerFabuCommands()
     let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
     if command == "serve" { try await prepareForServe(app) }
+    executing = true
     try await app.execute()
 } catch {
-    app.logger.report(error: error)
-    try? await app.asyncShutdown()
-    throw error
+    // Vapor's console has already printed errors raised by a command.
+    if !executing { FileHandle.standardError.write(Data("错误：\(error)\n".utf8)) }
+    failed = true
 }
-try await app.asyncShutdown()
+try? await app.asyncShutdown()
+exit(failed ? 1 : 0)

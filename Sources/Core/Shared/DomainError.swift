@@ -43,6 +43,11 @@ public struct DomainError: Error, Equatable, Sendable {
     public static let unauthorized = DomainError(.unauthorized, code: "unauthorized", message: "请先登录。")
 }
 
+extension DomainError: CustomStringConvertible {
+    /// The Chinese message, which is what a console shows.
+    public var description: String { message }
+}
+
 /// Collects field errors so a form or a JSON body is checked whole before anything is written.
 public struct Validator: Sendable {
     public private(set) var fields: [String: String] = [:]
