@@ -24,7 +24,7 @@ struct AgencyDTO: Content {
         parentId = m.parentID
         name = m.name
         kind = m.kind.rawValue
-        kindLabel = m.kind == .newsOffice ? "新闻办" : m.kind.label
+        kindLabel = m.kind.label
         isKeyDepartment = m.isKeyDepartment
         phone = m.phone
     }

@@ -157,7 +157,7 @@ struct AdminController: RouteCollection {
                     let speakers = held.filter { $0.kind == PositionKind.spokesperson.rawValue && $0.term.isHeld(on: today) }
                         .compactMap { names[$0.personID] }
                     let overdue = unfiled.filter { $0.agencyID == a.id && deadline.isOverdue(changeEffective: CivilDate($0.effectiveDate)!, today: today) }
-                    rows.append(AgencyRow(id: a.id!, name: a.name, kindLabel: kindLabel(a, profile), isKeyDepartment: a.isKeyDepartment,
+                    rows.append(AgencyRow(id: a.id!, name: a.name, kindLabel: a.kind.label, isKeyDepartment: a.isKeyDepartment,
                                           depth: depth, spokespersons: speakers.joined(separator: "、"),
                                           gaps: policy.gaps(in: terms, on: today).count, overdue: overdue.count))
                     walk(a.id, depth: depth + 1)
@@ -168,10 +168,6 @@ struct AdminController: RouteCollection {
                                         profileID: j.profileID, agencies: rows))
         }
         return out
-    }
-
-    func kindLabel(_ a: AgencyModel, _ profile: PolicyProfile) -> String {
-        a.kind == .newsOffice ? "新闻办" : a.kind.label
     }
 
     func agencies(req: Request) async throws -> Response {
