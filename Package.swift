@@ -24,7 +24,7 @@ let package = Package(
         .target(
             name: "Core",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Resources/Profiles")]
+            resources: [.copy("Resources/Profiles"), .copy("Resources/Calendar")]
         ),
         .target(
             name: "App",
@@ -40,7 +40,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "fabu", dependencies: ["App"]),
-        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Seeds")]),
         .testTarget(
             name: "AppTests",
             dependencies: [

@@ -8,35 +8,6 @@ final class RosterPolicyTests: XCTestCase {
         PositionTerm(id: id, agencyID: "A", personID: person, kind: kind, start: d(start), end: end.map(d), scope: scope)
     }
 
-    func testProfilesLoadWithTheSeedNumbers() throws {
-        let all = try PolicyProfiles.all()
-        XCTAssertEqual(Set(all.keys), ["wulong", "dayao", "huludao", "luan"])
-        // 001 §8(二) / 003 §8: one spokesperson; 004 §六: 1–2 and a liaison.
-        XCTAssertEqual(all["wulong"]!.roster.limit(for: .spokesperson), PostLimit(min: 1, max: 1, source: "001 §8(二)"))
-        XCTAssertEqual(all["huludao"]!.roster.limit(for: .spokesperson)?.max, 1)
-        XCTAssertEqual(all["dayao"]!.roster.limit(for: .spokesperson)?.max, 1)
-        XCTAssertEqual(all["luan"]!.roster.limit(for: .spokesperson), PostLimit(min: 1, max: 2, source: "004 §六"))
-        XCTAssertEqual(all["luan"]!.roster.limit(for: .liaison)?.min, 1)
-        // 003 §9: re-file within 1 month; the others set no number.
-        XCTAssertEqual(all["huludao"]!.roster.changeFilingMonths, Cited(1, source: "003 §9"))
-        XCTAssertNil(all["wulong"]!.roster.changeFilingMonths.value)
-        XCTAssertNil(all["dayao"]!.roster.changeFilingMonths.value)
-        XCTAssertNil(all["luan"]!.roster.changeFilingMonths.value)
-        // Temporary spokespersons: 003 §8 and 002 §六(一) only.
-        XCTAssertTrue(all["huludao"]!.roster.temporarySpokesperson.value)
-        XCTAssertTrue(all["dayao"]!.roster.temporarySpokesperson.value)
-        XCTAssertFalse(all["wulong"]!.roster.temporarySpokesperson.value)
-        XCTAssertEqual(all["dayao"]!.roster.newsOfficeName.value, "县委宣传部")
-    }
-
-    func testProfileFileErrorsNameTheKey() {
-        let broken = #"{"id":"x","name":"X","sources":[],"roster":{"limits":{},"temporarySpokesperson":{"value":"yes","source":"s"}}}"#
-        XCTAssertThrowsError(try PolicyProfiles.decode(Data(broken.utf8), file: "x.json")) { error in
-            let message = (error as? DomainError)?.message ?? ""
-            XCTAssertTrue(message.contains("x.json") && message.contains("roster.temporarySpokesperson.value"), message)
-        }
-    }
-
     func testOneSpokespersonAtATimeButSuccessionWorks() throws {
         let policy = RosterPolicy(try PolicyProfiles.load("wulong").roster)
         let current = term("1", .spokesperson, person: "p1", "2025-01-04")

@@ -39,11 +39,48 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// The day `days` later (or earlier, when negative).
     public func adding(days: Int) -> CivilDate {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        let start = cal.date(from: DateComponents(year: year, month: month, day: day))!
-        return CivilDate(cal.date(byAdding: .day, value: days, to: start)!, timeZone: cal.timeZone)
+        CivilDate(dayNumber: dayNumber + days)
     }
+
+    /// Days since 1970-01-01 (negative before it): plain integer arithmetic, no Foundation
+    /// calendar, so the working-day index can be built and queried fast.
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil (public-domain algorithm), years counted from March.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The day with the given number (see `dayNumber`). Clamped to the supported years 1900–2999.
+    public init(dayNumber: Int) {
+        let z = Swift.min(Swift.max(dayNumber, -25_567), 376_199) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        self.month = m
+        self.day = d
+    }
+
+    /// ISO weekday: 1 = Monday … 7 = Sunday.
+    public var weekday: Int {
+        let r = (dayNumber + 3) % 7  // 1970-01-01 was a Thursday
+        return (r < 0 ? r + 7 : r) + 1
+    }
+
+    /// Saturday or Sunday: a rest day unless a notice makes it a make-up working day.
+    public var isWeekend: Bool { weekday >= 6 }
+
+    /// 星期一 … 星期日, as the notices write it.
+    public var weekdayName: String { ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"][weekday - 1] }
 
     /// The day in Asia/Shanghai on which `instant` falls: Chinese deadlines are wall-clock days there.
     public init(_ instant: Date, timeZone: TimeZone = .shanghai) {
