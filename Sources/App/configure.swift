@@ -10,7 +10,9 @@ import Vapor
 public func configure(_ app: Application, settings: Settings, clock: (@Sendable () -> Date)? = nil) async throws {
     app.settings = settings
     if let clock { app.clock = AppClock(now: clock) }
-    app.profiles = try PolicyProfiles.all()
+    app.profiles = try PolicyProfiles.load(extraDirectory: settings.profilesDirectory)
+    app.shippedNotices = try ShippedNotices.load()
+    app.calendarCache = CalendarCache()
 
     switch settings.database {
     case .sqliteMemory:
@@ -23,6 +25,7 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
         app.databases.use(try .postgres(url: url), as: .psql)
     }
     app.migrations.add(CreateSchema())
+    app.migrations.add(CreateCalendar())
 
     app.views.use(.leaf)
     if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {

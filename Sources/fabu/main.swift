@@ -6,7 +6,8 @@ import Vapor
 // The thin entrypoint: read settings, configure, run the command (`serve` by default).
 // Failures print one clear line (Chinese for domain refusals) and exit 1, never a crash.
 var env = try Environment.detect()
-try LoggingSystem.bootstrap(from: &env)
+// Logs go to standard error, so a command's output (e.g. `fabu calendar export`) is clean CSV.
+try LoggingSystem.bootstrap(from: &env) { level in { StandardErrorLogHandler(label: $0, level: level) } }
 let settings: Settings
 do {
     settings = try Settings.fromEnvironment()

@@ -196,5 +196,7 @@ extension Application {
         asyncCommands.use(UsersCommand(), as: "users")
         asyncCommands.use(RosterCommand(), as: "roster")
         asyncCommands.use(AuditCommand(), as: "audit")
+        asyncCommands.use(CalendarCommand(), as: "calendar")
+        asyncCommands.use(ProfilesCommand(), as: "profiles")
     }
 }

@@ -14,13 +14,18 @@ public struct Settings: Sendable, Equatable {
     public var adminPassword: String?
     /// Whether cookies carry `Secure` (set behind HTTPS).
     public var secureCookies: Bool
+    /// A directory of extra policy-profile files (`FABU_PROFILES_DIR`): new jurisdictions, or
+    /// local versions of the shipped four.
+    public var profilesDirectory: String?
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public let problems: [String]
         public var description: String { "配置错误 (configuration error):\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
     }
 
-    public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false) {
+    public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false,
+                profilesDirectory: String? = nil) {
+        self.profilesDirectory = profilesDirectory
         self.database = database
         self.dataDirectory = dataDirectory
         self.adminPassword = adminPassword
@@ -59,7 +64,15 @@ public struct Settings: Sendable, Equatable {
             default: problems.append("FABU_SECURE_COOKIES: 应为 true 或 false")
             }
         }
+        let profilesDir = env["FABU_PROFILES_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        if let dir = profilesDir {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) || !isDir.boolValue {
+                problems.append("FABU_PROFILES_DIR: 目录 \(dir) 不存在")
+            }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
-        return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure)
+        return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure,
+                        profilesDirectory: profilesDir)
     }
 }

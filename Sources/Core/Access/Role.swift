@@ -109,6 +109,14 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// Load a national holiday notice: it changes every jurisdiction's deadlines, so only the
+    /// system administrator may.
+    public var canLoadHolidayNotice: Bool { actor.role == .admin }
+
+    /// Add or remove a local calendar adjustment: the jurisdiction's top news office, which
+    /// counts its deadlines (SPEC §12).
+    public func canAdjustCalendar(for jurisdiction: String) -> Bool { canPublishEdition(for: jurisdiction) }
+
     public var canManageUsers: Bool { actor.role == .admin }
     public var canManageAgencies: Bool { actor.role == .admin }
     public var canReadAudit: Bool { actor.role == .admin || actor.role == .auditor }

@@ -353,3 +353,15 @@ extension CivilDate {
         return r >= 5
     }
 }
+
+extension WorkingCalendar {
+    /// The header of `fabu calendar export`.
+    public static let csvHeader = "date,workday,kind,name,certain"
+
+    /// One CSV line per day: `2026-10-01,0,法定节假日,国庆节,1`. Local days carry "（本地）".
+    public func csvLine(_ day: CalendarDay) -> String {
+        let name = day.name.map { day.isLocal ? "\($0)（本地）" : $0 } ?? ""
+        return [day.date.description, day.isWorkday ? "1" : "0", day.kind.rawValue, CSV.escape(name), day.certain ? "1" : "0"]
+            .joined(separator: ",")
+    }
+}

@@ -48,6 +48,7 @@ struct APIController: RouteCollection {
         authed.patch("users", ":userID", use: updateUser)
 
         authed.get("audit", use: audit)
+        bootCalendar(authed)
     }
 
     func openAPI(req: Request) async throws -> Response {
