@@ -56,6 +56,12 @@ final class OpenAPITests: XCTestCase {
                 guard let get = ops["get"] as? [String: Any], let responses = get["responses"] as? [String: Any] else { continue }
                 var concrete = path
                 for (k, v) in values { concrete = concrete.replacingOccurrences(of: "{\(k)}", with: v) }
+                // Required query parameters are sent with their documented example.
+                let query = (get["parameters"] as? [[String: Any]] ?? []).compactMap { p -> String? in
+                    guard p["in"] as? String == "query", p["required"] as? Bool == true, let example = p["example"] else { return nil }
+                    return "\(p["name"]!)=\(example)"
+                }
+                if !query.isEmpty { concrete += "?" + query.joined(separator: "&") }
                 let res = try await app.api(.GET, "/api/v1" + concrete, as: admin)
                 XCTAssertNotNil(responses[String(res.status.code)], "GET \(path) answered undocumented \(res.status.code)")
                 guard res.status == .ok, res.headers.contentType == .json,

@@ -52,6 +52,9 @@ enum Notice {
         case "returned": "已退回备案，并通知报送单位。"
         case "published": "已发布名单。"
         case "imported": "已导入名册。"
+        case "notice": "已载入放假安排，新的期限将按其计算。"
+        case "adjusted": "已添加本地调整。"
+        case "unadjusted": "已删除本地调整。"
         default: nil
         }
     }

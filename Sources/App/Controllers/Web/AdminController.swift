@@ -25,6 +25,7 @@ struct AdminController: RouteCollection {
         authed.post("editions", use: publishEdition)
         authed.get("jurisdictions", ":jurisdictionID", "roster.csv", use: exportCSV)
         authed.get("audit", use: auditPage)
+        bootCalendar(authed)
     }
 
     // MARK: login
@@ -103,6 +104,7 @@ struct AdminController: RouteCollection {
         var agencyCount: Int
         var overdue: [OverdueRow]
         var myAgency: UUID?
+        var calendarWarning: String?
     }
 
     struct OverdueRow: Encodable {
@@ -127,7 +129,10 @@ struct AdminController: RouteCollection {
             overdue: overdue.prefix(20).map { OverdueRow(agencyID: $0.agency.id!, agencyName: $0.agency.name, summary: $0.change.summary,
                                                          effectiveDate: $0.change.effectiveDate, dueDate: $0.change.dueDate ?? "",
                                                          dueSource: $0.change.dueSource ?? "") },
-            myAgency: req.principal?.user.agencyID)
+            myAgency: req.principal?.user.agencyID,
+            // SPEC §12: from 1 November, warn those who count deadlines that next year's notice is missing.
+            calendarWarning: access.actor.role == .admin || access.actor.role == .newsOffice
+                ? try await req.calendarService().status().warning : nil)
         return try await req.renderPage("dashboard", title: "工作台", nav: "dashboard", body: view)
     }
 
