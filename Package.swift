@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fabu", targets: ["fabu"]),
+        .executable(name: "fabu-bench", targets: ["fabu-bench"]),
         .library(name: "App", targets: ["App"]),
         .library(name: "Core", targets: ["Core"]),
     ],
@@ -40,6 +41,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "fabu", dependencies: ["App"]),
+        // Benchmarks (`swift run -c release fabu-bench calendar`); Core only, so a release build is quick.
+        .executableTarget(name: "fabu-bench", dependencies: ["Core"]),
         .testTarget(name: "CoreTests", dependencies: ["Core"], resources: [.copy("Seeds")]),
         .testTarget(
             name: "AppTests",
