@@ -171,6 +171,24 @@ final class CalendarAPITests: XCTestCase {
             XCTAssertEqual(profile.status, .ok)
             XCTAssertTrue(profile.body.string.contains("003 §31(一)"))
             try await expectStatus(try await b.get("/admin/profiles/nowhere"), .notFound)
+            // The edges of the supported years answer a page, never a crash.
+            for month in ["1900-01", "2999-12", "0000-00"] {
+                try await expectStatus(try await b.get("/admin/calendar?month=\(month)"), .ok, month)
+            }
+            // October 2026 starts on a Thursday: three blank cells before the 1st.
+            let october = try await b.get("/admin/calendar?month=2026-10").body.string
+            let firstRow = try XCTUnwrap(october.components(separatedBy: "<table class=\"month\">").last?
+                .components(separatedBy: "<tbody>").dropFirst().first?.components(separatedBy: "</tr>").first)
+            XCTAssertEqual(firstRow.components(separatedBy: "<td class=\"blank\">").count - 1, 3, firstRow)
+            // A refused adjustment keeps what was typed.
+            let token = try XCTUnwrap(Browser.csrf(in: october))
+            let refused = try await b.post("/admin/calendar/adjustments", form: ["_csrf": token, "jurisdiction": "wulong", "date": "2026-12-07",
+                                                                             "kind": "workday", "name": "", "source": "某某文件"])
+            XCTAssertEqual(refused.status, .unprocessableEntity)
+            let html = refused.body.string
+            XCTAssertTrue(html.contains("名称不能为空"))
+            XCTAssertTrue(html.contains(#"value="2026-12-07""#) && html.contains(#"value="某某文件""#), "the form keeps its values")
+            XCTAssertTrue(html.contains(#"<option value="workday" selected>"#))
         }
     }
 }

@@ -22,7 +22,9 @@ struct CalendarCommand: AsyncCommandGroup {
     }
 
     static func date(_ text: String, option: String) throws -> CivilDate {
-        guard let d = CivilDate(text) else { throw DomainError.field(option, label: option, "“\(text)”不是有效日期，格式应为 YYYY-MM-DD") }
+        guard let d = CivilDate(text), WorkingCalendar.supportedYears.contains(d.year) else {
+            throw DomainError.field(option, label: option, "“\(text)”不是有效日期（格式 YYYY-MM-DD，年份 1950–2200）")
+        }
         return d
     }
 }
@@ -58,8 +60,8 @@ struct AddWorkingDaysCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         let start = try CalendarCommand.date(signature.date, option: "date")
-        guard let n = Int(signature.days), (-10000...10000).contains(n) else {
-            throw DomainError.field("days", label: "days", "应为整数（可为负数）")
+        guard let n = Int(signature.days), (-1000...1000).contains(n) else {
+            throw DomainError.field("days", label: "days", "应为 -1000 到 1000 之间的整数（可为负数）")
         }
         let cal = try await CalendarCommand.service(app).calendar(jurisdiction: CalendarCommand.jurisdiction(signature.jurisdiction, app))
         let r = cal.explainAddingWorkingDays(start, n)

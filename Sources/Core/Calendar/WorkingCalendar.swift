@@ -125,6 +125,9 @@ public struct WorkingCalendar: Sendable {
     /// `uncertainBefore[i]` = uncertain days in [start, start + i).
     private let uncertainBefore: [Int32]
 
+    /// Years a count may start or end in: far enough for any deadline, well inside `CivilDate`.
+    public static let supportedYears = 1950...2200
+
     /// The last days of December that the next year's notice may still change (the 2008 and
     /// 2019 notices moved working days into the previous year's last week).
     public static let yearEndWindow = 25

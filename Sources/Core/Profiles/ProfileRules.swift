@@ -24,7 +24,7 @@ extension PolicyProfile {
         func chain(_ stages: [[Official]]) -> String { stages.map(officials).joined(separator: " → ") }
         func documents(_ list: [ConferenceDocument]) -> String { list.isEmpty ? "未规定" : list.map(\.label).joined(separator: "、") }
 
-        let r = "新闻发言人（SPEC §1）"
+        let r = "新闻发言人"
         for kind in PositionKind.allCases where kind != .temporarySpokesperson {
             let limit = roster.limit(for: kind)
             out.append(ProfileRule(section: r, key: "roster.limits.\(kind.rawValue)", label: "\(kind.label)人数",
@@ -38,9 +38,9 @@ extension PolicyProfile {
         add(r, "roster.governmentSpokesperson", "政府新闻发言人人选", roster.governmentSpokesperson) { $0 ?? "未规定" }
         add(r, "roster.yearlySubmission", "每年初报送发言人信息", roster.yearlySubmission, yes)
 
-        add("信息发布（SPEC §2）", "releases.routineWithinWorkingDays", "常规信息审定后发布时限", releases.routineWithinWorkingDays, number("个工作日内"))
+        add("信息发布", "releases.routineWithinWorkingDays", "常规信息审定后发布时限", releases.routineWithinWorkingDays, number("个工作日内"))
 
-        let c = "新闻发布会（SPEC §4）", k = conference
+        let c = "新闻发布会", k = conference
         add(c, "conference.applicationLeadWorkingDays", "选题申报提前", k.applicationLeadWorkingDays, number("个工作日"))
         add(c, "conference.applicationSignOff", "申报前单位内部审核", k.applicationSignOff) { $0.label }
         add(c, "conference.applicationDocuments", "申报材料", k.applicationDocuments, documents)
@@ -66,7 +66,7 @@ extension PolicyProfile {
         add(c, "conference.briefReport", "会后简报存档", k.briefReport, yes)
         add(c, "conference.scheduledSeries", "定时系列发布", k.scheduledSeries, yes)
 
-        let e = "突发事件（SPEC §5）"
+        let e = "突发事件"
         add(e, "emergency.firstReleaseHours", "首次权威信息发布", emergency.firstReleaseHours) { $0.map { "事件发生后 \($0) 小时内" } ?? "第一时间（未定小时数）" }
         add(e, "emergency.conferenceHours", "新闻发布会", emergency.conferenceHours) { $0.map { "事件发生后 \($0) 小时内" } ?? "未规定" }
         add(e, "emergency.conferenceWhen", "须召开发布会的情形", emergency.conferenceWhen) { $0.isEmpty ? "未规定" : $0.map(\.label).joined(separator: "，或") }
@@ -79,19 +79,19 @@ extension PolicyProfile {
 
         for q in quotas {
             let who = q.organiser == .any ? "" : "（\(q.organiser.label)）"
-            out.append(ProfileRule(section: "主动发布指标（SPEC §6）", key: "quotas.\(q.id)", label: q.actor.label,
+            out.append(ProfileRule(section: "主动发布指标", key: "quotas.\(q.id)", label: q.actor.label,
                                    value: "\(q.period.label)至少 \(q.minimum) 次\(q.activity.label)\(who)", source: q.source, quote: q.quote))
         }
         if quotas.isEmpty {
-            out.append(ProfileRule(section: "主动发布指标（SPEC §6）", key: "quotas", label: "指标", value: "未规定", source: sources.first ?? "", quote: nil))
+            out.append(ProfileRule(section: "主动发布指标", key: "quotas", label: "指标", value: "未规定", source: sources.first ?? "", quote: nil))
         }
 
-        let i = "政策解读（SPEC §8）"
+        let i = "政策解读"
         add(i, "interpretation.publishWithPolicy", "解读与文件同步发布", interpretation.publishWithPolicy, yes)
         add(i, "interpretation.planRequired", "报送解读方案", interpretation.planRequired, yes)
         add(i, "interpretation.expertPool", "专家队伍", interpretation.expertPool, yes)
 
-        let v = "评估与培训（SPEC §10）"
+        let v = "评估与培训"
         add(v, "evaluation.cadence", "考核评估周期", evaluation.cadence) { $0?.label ?? "未规定" }
         add(v, "evaluation.circular", "通报周期", evaluation.circular) { $0?.label ?? "未定周期" }
         add(v, "evaluation.selfEvaluation", "单位年度自评", evaluation.selfEvaluation, yes)

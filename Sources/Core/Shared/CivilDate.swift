@@ -32,7 +32,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// The same day `months` later; the last day of the month when it has fewer days (1-31 + 1 month → 2-28).
     public func adding(months: Int) -> CivilDate {
-        let total = year * 12 + (month - 1) + months
+        // Clamped to the supported years (1900–2999) instead of failing at the edges.
+        let total = Swift.min(Swift.max(year * 12 + (month - 1) + months, 1900 * 12), 2999 * 12 + 11)
         let y = total / 12, m = total % 12 + 1
         return CivilDate(year: y, month: m, day: min(day, CivilDate.daysIn(month: m, year: y)))!
     }

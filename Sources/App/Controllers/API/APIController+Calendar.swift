@@ -35,6 +35,9 @@ extension APIController {
     static func date(_ text: String?, field: String, label: String) throws -> CivilDate {
         guard let text, !text.isEmpty else { throw DomainError.field(field, label: label, "不能为空，格式为 YYYY-MM-DD") }
         guard let d = CivilDate(text) else { throw DomainError.field(field, label: label, "“\(text)”不是有效日期，格式应为 YYYY-MM-DD") }
+        guard WorkingCalendar.supportedYears.contains(d.year) else {
+            throw DomainError.field(field, label: label, "年份应在 \(WorkingCalendar.supportedYears.lowerBound)–\(WorkingCalendar.supportedYears.upperBound) 之间")
+        }
         return d
     }
 

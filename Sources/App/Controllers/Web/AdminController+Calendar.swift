@@ -23,7 +23,9 @@ extension AdminController {
             var summary: String
             var explanation: [String]
         }
+        /// A day of the month grid; `blank` pads the first and last week.
         struct Cell: Encodable {
+            var blank: Bool
             var day: Int
             var date: String
             var kind: String
@@ -52,25 +54,35 @@ extension AdminController {
         var monthTitle: String
         var prevMonth: String
         var nextMonth: String
-        var weeks: [[Cell?]]
+        var weeks: [[Cell]]
         var monthCertain: Bool
         var years: [CalendarStatus.Year]
         var canLoadNotice: Bool
         var canAdjust: Bool
         var adjustments: [Adjustment]
         var version: String
+        /// What was typed into the adjustment form, kept when it is refused.
+        var draft: AdjustmentForm
+    }
+
+    struct AdjustmentForm: Content {
+        var jurisdiction: String?
+        var date: String?
+        var kind: String?
+        var name: String?
+        var source: String?
     }
 
     func calendarPage(req: Request) async throws -> Response {
         try await renderCalendar(req, notice: Notice.text(req.query[String.self, at: "done"]), error: nil)
     }
 
-    func renderCalendar(_ req: Request, notice: String?, error: DomainError?) async throws -> Response {
+    func renderCalendar(_ req: Request, notice: String?, error: DomainError?, draft: AdjustmentForm? = nil) async throws -> Response {
         let access = try await req.access()
         let service = req.calendarService()
         let visible = try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all().filter { access.canSee(jurisdiction: $0.id!) }
         let mine = req.principal?.user.agencyID.flatMap { access.tree.nodes[$0.uuidString]?.jurisdictionID }
-        let asked = req.query[String.self, at: "jurisdiction"]
+        let asked = draft?.jurisdiction ?? req.query[String.self, at: "jurisdiction"]
         guard let j = visible.first(where: { $0.id == asked }) ?? visible.first(where: { $0.id == mine }) ?? visible.first else {
             throw DomainError.notFound("辖区")
         }
@@ -83,11 +95,11 @@ extension AdminController {
         var result: CalendarView.Result?
         var formError = error
         if !daysText.isEmpty {
-            if let from = CivilDate(fromText), let n = Int(daysText), (-1000...1000).contains(n) {
+            if let from = CivilDate(fromText), WorkingCalendar.supportedYears.contains(from.year), let n = Int(daysText), (-1000...1000).contains(n) {
                 let r = cal.explainAddingWorkingDays(from, n)
                 result = .init(date: r.date.description, weekday: r.date.weekdayName, certain: r.certain, summary: r.summary, explanation: r.explanation)
-            } else if CivilDate(fromText) == nil {
-                formError = DomainError.field("from", label: "起始日期", "应为 YYYY-MM-DD 格式的有效日期")
+            } else if CivilDate(fromText).map({ WorkingCalendar.supportedYears.contains($0.year) }) != true {
+                formError = DomainError.field("from", label: "起始日期", "应为 YYYY-MM-DD 格式的有效日期（年份 1950–2200）")
             } else {
                 formError = DomainError.field("days", label: "工作日数", "应为 -1000 到 1000 之间的整数")
             }
@@ -95,10 +107,12 @@ extension AdminController {
 
         // The month view.
         let monthText = req.query[String.self, at: "month"] ?? String(today.description.prefix(7))
-        let first = CivilDate(monthText + "-01") ?? CivilDate(year: today.year, month: today.month, day: 1)!
+        let asMonth = CivilDate(monthText + "-01").flatMap { WorkingCalendar.supportedYears.contains($0.year) ? $0 : nil }
+        let first = asMonth ?? CivilDate(year: today.year, month: today.month, day: 1)!
         let last = CivilDate(year: first.year, month: first.month, day: CivilDate.daysIn(month: first.month, year: first.year))!
-        var weeks: [[CalendarView.Cell?]] = []
-        var week: [CalendarView.Cell?] = Array(repeating: nil, count: first.weekday - 1)
+        var weeks: [[CalendarView.Cell]] = []
+        let blank = CalendarView.Cell(blank: true, day: 0, date: "", kind: "", css: "blank", name: nil, certain: true, today: false)
+        var week: [CalendarView.Cell] = Array(repeating: blank, count: first.weekday - 1)
         for day in cal.days(from: first, to: last) {
             let css = switch day.kind {
             case .workday: "work"
@@ -106,11 +120,12 @@ extension AdminController {
             case .holiday: "holiday"
             case .makeUpWorkday: "makeup"
             }
-            week.append(.init(day: day.date.day, date: day.date.description, kind: day.kind.rawValue, css: css,
+            let kind = day.isLocal ? (day.isWorkday ? "本地上班" : "本地放假") : day.kind.rawValue
+            week.append(.init(blank: false, day: day.date.day, date: day.date.description, kind: kind, css: css,
                               name: day.name.map { day.isLocal ? "\($0)（本地）" : $0 }, certain: day.certain, today: day.date == today))
             if week.count == 7 { weeks.append(week); week = [] }
         }
-        if !week.isEmpty { weeks.append(week + Array(repeating: nil, count: 7 - week.count)) }
+        if !week.isEmpty { weeks.append(week + Array(repeating: blank, count: 7 - week.count)) }
 
         let status = try await service.status()
         let adjustments = try await service.adjustments(jurisdiction: j.id!).map {
@@ -123,9 +138,9 @@ extension AdminController {
             jurisdiction: j.id!, jurisdictionName: j.name, from: fromText, days: daysText, result: result,
             month: String(first.description.prefix(7)), monthTitle: "\(first.year) 年 \(first.month) 月",
             prevMonth: String(first.adding(months: -1).description.prefix(7)), nextMonth: String(first.adding(months: 1).description.prefix(7)),
-            weeks: weeks, monthCertain: cal.isCertain(from: first, to: last), years: status.years,
+            weeks: weeks, monthCertain: cal.isCertain(from: first, to: last), years: status.years.reversed(),
             canLoadNotice: access.canLoadHolidayNotice, canAdjust: access.canAdjustCalendar(for: j.id!),
-            adjustments: adjustments, version: cal.version)
+            adjustments: adjustments, version: cal.version, draft: draft ?? AdjustmentForm(kind: "dayOff"))
         return try await req.renderPage("calendar", title: "工作日历", nav: "calendar", body: view, notice: notice, error: formError)
     }
 
@@ -144,8 +159,7 @@ extension AdminController {
     }
 
     func addAdjustment(req: Request) async throws -> Response {
-        struct Form: Content { var jurisdiction: String?; var date: String?; var kind: String?; var name: String?; var source: String? }
-        let f = try req.content.decode(Form.self)
+        let f = try req.content.decode(AdjustmentForm.self)
         let access = try await req.access()
         guard let j = f.jurisdiction, access.canSee(jurisdiction: j) else { throw DomainError.notFound("辖区") }
         guard access.canAdjustCalendar(for: j) else { try await req.deny("calendar.adjustment.add") }
@@ -153,7 +167,7 @@ extension AdminController {
             _ = try await req.calendarService().addAdjustment(jurisdiction: j, date: f.date, kind: f.kind, name: f.name, source: f.source)
             return req.redirect(to: "/admin/calendar?jurisdiction=\(j)&done=adjusted", redirectType: .normal)
         } catch let e as DomainError where e.kind != .notFound {
-            return try await renderCalendar(req, notice: nil, error: e)
+            return try await renderCalendar(req, notice: nil, error: e, draft: f)
         }
     }
 
