@@ -34,15 +34,6 @@ extension AdminController {
             var certain: Bool
             var today: Bool
         }
-        struct Adjustment: Encodable {
-            var id: UUID
-            var date: String
-            var kindLabel: String
-            var name: String
-            var source: String
-            var createdBy: String
-        }
-
         var warning: String?
         var jurisdictions: [Option]
         var jurisdiction: String
@@ -59,7 +50,7 @@ extension AdminController {
         var years: [CalendarStatus.Year]
         var canLoadNotice: Bool
         var canAdjust: Bool
-        var adjustments: [Adjustment]
+        var adjustments: [CalendarAdjustmentDTO]
         var version: String
         /// What was typed into the adjustment form, kept when it is refused.
         var draft: AdjustmentForm
@@ -128,10 +119,7 @@ extension AdminController {
         if !week.isEmpty { weeks.append(week + Array(repeating: blank, count: 7 - week.count)) }
 
         let status = try await service.status()
-        let adjustments = try await service.adjustments(jurisdiction: j.id!).map {
-            CalendarView.Adjustment(id: $0.id!, date: $0.date, kindLabel: LocalAdjustment.Kind(rawValue: $0.kind)?.label ?? $0.kind,
-                                    name: $0.name, source: $0.source, createdBy: $0.createdBy)
-        }
+        let adjustments = try await service.adjustments(jurisdiction: j.id!).map(CalendarAdjustmentDTO.init)
         let view = CalendarView(
             warning: access.actor.role == .admin || access.actor.role == .newsOffice ? status.warning : nil,
             jurisdictions: visible.map { .init(id: $0.id!, name: $0.name, selected: $0.id == j.id) },
