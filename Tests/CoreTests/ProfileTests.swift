@@ -2,10 +2,10 @@
 import XCTest
 
 final class ProfileTests: XCTestCase {
-    static let all: [String: PolicyProfile] = try! PolicyProfiles.all()
+    static let loaded = Result { () throws(DomainError) -> [String: PolicyProfile] in try PolicyProfiles.all() }
 
-    func testRosterValuesAgainstTheSeeds() {
-        let all = Self.all
+    func testRosterValuesAgainstTheSeeds() throws {
+        let all = try Self.loaded.get()
         XCTAssertEqual(Set(all.keys), ["wulong", "dayao", "huludao", "luan"])
         // 001 §8(二) / 003 §8: one spokesperson; 004 §六: 1–2 and a liaison.
         XCTAssertEqual(all["wulong"]!.roster.limit(for: .spokesperson), PostLimit(min: 1, max: 1, source: "001 §8(二)"))
@@ -24,8 +24,9 @@ final class ProfileTests: XCTestCase {
         XCTAssertEqual(all.filter { $0.value.roster.yearlySubmission.value }.keys.sorted(), ["dayao", "luan"])
     }
 
-    func testConferenceNumbersAgainstTheSeeds() {
-        let w = Self.all["wulong"]!.conference, h = Self.all["huludao"]!.conference
+    func testConferenceNumbersAgainstTheSeeds() throws {
+        let all = try Self.loaded.get()
+        let w = all["wulong"]!.conference, h = all["huludao"]!.conference
         // 001 §15(一)(二): apply ≥10 working days ahead, manuscript check within 10.
         XCTAssertEqual(w.applicationLeadWorkingDays.value, 10)
         XCTAssertEqual(w.applicationLeadWorkingDays.source, "001 §15(一)")
@@ -44,14 +45,15 @@ final class ProfileTests: XCTestCase {
         XCTAssertEqual(w.approval.major.value.suffix(2), [[.deputyHead], [.governmentHead]])
         XCTAssertEqual(h.approval.major.value.last, [.governmentHead])
         // 004 §三: the 副秘书长 approves; 002 §五(二)1: 分管副县长 then 县长.
-        XCTAssertEqual(Self.all["luan"]!.conference.approval.routine.value, [[.deputySecretaryGeneral]])
-        XCTAssertEqual(Self.all["dayao"]!.conference.approval.routine.value, [[.deputyHead], [.governmentHead]])
+        XCTAssertEqual(all["luan"]!.conference.approval.routine.value, [[.deputySecretaryGeneral]])
+        XCTAssertEqual(all["dayao"]!.conference.approval.routine.value, [[.deputyHead], [.governmentHead]])
         XCTAssertEqual(w.speakers.value?.governmentLevel.main, [.governmentHead, .deputyHead])
-        XCTAssertNil(Self.all["dayao"]!.conference.speakers.value)
+        XCTAssertNil(all["dayao"]!.conference.speakers.value)
     }
 
-    func testEmergencyClocksAndQuotasAgainstTheSeeds() {
-        let w = Self.all["wulong"]!, h = Self.all["huludao"]!, l = Self.all["luan"]!, d = Self.all["dayao"]!
+    func testEmergencyClocksAndQuotasAgainstTheSeeds() throws {
+        let all = try Self.loaded.get()
+        let w = all["wulong"]!, h = all["huludao"]!, l = all["luan"]!, d = all["dayao"]!
         XCTAssertEqual(w.emergency.firstReleaseHours.value, 5)
         XCTAssertEqual(h.emergency.firstReleaseHours.value, 5)
         XCTAssertEqual([w.emergency.conferenceHours.value, h.emergency.conferenceHours.value, l.emergency.conferenceHours.value], [24, 24, 24])
@@ -77,12 +79,13 @@ final class ProfileTests: XCTestCase {
 
     /// Every quoted phrase is in the seed it cites, and a quoted number is the value's number.
     func testEveryQuoteIsInTheCitedSeed() throws {
+        let all = try Self.loaded.get()
         func seed(_ prefix: String) throws -> String {
             let url = try XCTUnwrap(Bundle.module.url(forResource: prefix, withExtension: "txt", subdirectory: "Seeds"))
             return Self.squeeze(try String(contentsOf: url, encoding: .utf8))
         }
         var checked = 0
-        for profile in Self.all.values {
+        for profile in all.values {
             let tree = try JSONSerialization.jsonObject(with: JSONEncoder().encode(profile))
             for (path, source, quote, value) in Self.quotes(tree, path: profile.id) {
                 let file = String(source.prefix(3))

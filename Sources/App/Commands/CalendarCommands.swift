@@ -21,11 +21,12 @@ struct CalendarCommand: AsyncCommandGroup {
         return id
     }
 
-    static func date(_ text: String, option: String) throws -> CivilDate {
-        guard let d = CivilDate(text), WorkingCalendar.supportedYears.contains(d.year) else {
-            throw DomainError.field(option, label: option, "“\(text)”不是有效日期（格式 YYYY-MM-DD，年份 1950–2200）")
+    /// Reads a file named on the command line.
+    static func read(_ path: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DomainError(.badRequest, code: "file_unreadable", message: "无法读取文件 \(path)。")
         }
-        return d
+        return data
     }
 }
 
@@ -39,8 +40,8 @@ struct CalendarExportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let from = try CalendarCommand.date(signature.from ?? "2004-01-01", option: "--from")
-        let to = try CalendarCommand.date(signature.to ?? "\(CivilDate(app.clock.now()).year)-12-31", option: "--to")
+        let from = try WorkingCalendar.date(signature.from ?? "2004-01-01", field: "from", label: "--from")
+        let to = try WorkingCalendar.date(signature.to ?? "\(CivilDate(app.clock.now()).year)-12-31", field: "to", label: "--to")
         guard from <= to else { throw DomainError.field("to", label: "--to", "不能早于 --from") }
         let cal = try await CalendarCommand.service(app).calendar(jurisdiction: CalendarCommand.jurisdiction(signature.jurisdiction, app))
         var out = WorkingCalendar.csvHeader + "\n"
@@ -59,10 +60,8 @@ struct AddWorkingDaysCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        let start = try CalendarCommand.date(signature.date, option: "date")
-        guard let n = Int(signature.days), (-1000...1000).contains(n) else {
-            throw DomainError.field("days", label: "days", "应为 -1000 到 1000 之间的整数（可为负数）")
-        }
+        let start = try WorkingCalendar.date(signature.date, field: "date", label: "date")
+        let n = try WorkingCalendar.count(signature.days, field: "days", label: "days")
         let cal = try await CalendarCommand.service(app).calendar(jurisdiction: CalendarCommand.jurisdiction(signature.jurisdiction, app))
         let r = cal.explainAddingWorkingDays(start, n)
         var lines = ["\(r.date) \(r.date.weekdayName)\(r.certain ? "" : " 待定")", r.summary]
@@ -78,9 +77,7 @@ struct CalendarImportCommand: AsyncCommand {
     var help: String { "Load (or replace) one year's holiday notice" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw DomainError(.badRequest, code: "file_unreadable", message: "无法读取文件 \(signature.file)。")
-        }
+        let data = try CalendarCommand.read(signature.file)
         let name = (signature.file as NSString).lastPathComponent
         let (notice, replaced) = try await CalendarCommand.service(context.application).importNotice(data, file: name)
         let days = notice.holidays.reduce(0) { $0 + $1.to.dayNumber - $1.from.dayNumber + 1 }
@@ -163,9 +160,7 @@ struct ProfilesValidateCommand: AsyncCommand {
     var help: String { "Check a profile file: unknown keys, missing values, wrong types, ranges" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw DomainError(.badRequest, code: "file_unreadable", message: "无法读取文件 \(signature.file)。")
-        }
+        let data = try CalendarCommand.read(signature.file)
         let p = try PolicyProfiles.validate(.init(name: (signature.file as NSString).lastPathComponent, data: data))
         context.console.print("\(signature.file)：有效。\(p.name)（\(p.id)）" + (p.extends.map { "，继承 \($0)" } ?? "") + "，共 \(p.rules.count) 条规则。")
     }

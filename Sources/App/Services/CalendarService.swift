@@ -100,6 +100,16 @@ struct CalendarService {
         }
     }
 
+    /// An adjustment the caller may see, or 404; one the caller may not change, 403.
+    func adjustmentToChange(_ id: UUID?, req: Request) async throws -> CalendarAdjustmentModel {
+        let access = try await req.access()
+        guard let id, let row = try await CalendarAdjustmentModel.find(id, on: db), access.canSee(jurisdiction: row.jurisdictionID) else {
+            throw DomainError.notFound("本地调整")
+        }
+        guard access.canAdjustCalendar(for: row.jurisdictionID) else { try await req.deny("calendar.adjustment.remove") }
+        return row
+    }
+
     func removeAdjustment(_ row: CalendarAdjustmentModel) async throws {
         try await db.transaction { tx in
             try await row.delete(on: tx)

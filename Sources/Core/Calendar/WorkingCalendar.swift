@@ -127,6 +127,27 @@ public struct WorkingCalendar: Sendable {
 
     /// Years a count may start or end in: far enough for any deadline, well inside `CivilDate`.
     public static let supportedYears = 1950...2200
+    /// The largest count asked in one query (about four years of working days).
+    public static let maxCount = 1000
+
+    /// Reads a date typed by a user (API query, form, command line): refuses an empty value, a
+    /// malformed one, or a year outside `supportedYears`, naming the field.
+    public static func date(_ text: String?, field: String, label: String) throws(DomainError) -> CivilDate {
+        guard let text, !text.isEmpty else { throw DomainError.field(field, label: label, "不能为空，格式为 YYYY-MM-DD") }
+        guard let d = CivilDate(text) else { throw DomainError.field(field, label: label, "“\(text)”不是有效日期，格式应为 YYYY-MM-DD") }
+        guard supportedYears.contains(d.year) else {
+            throw DomainError.field(field, label: label, "年份应在 \(supportedYears.lowerBound)–\(supportedYears.upperBound) 之间")
+        }
+        return d
+    }
+
+    /// Reads a working-day count (may be negative), within ±`maxCount`.
+    public static func count(_ text: String?, field: String, label: String) throws(DomainError) -> Int {
+        guard let text, let n = Int(text), (-maxCount...maxCount).contains(n) else {
+            throw DomainError.field(field, label: label, "应为 -\(maxCount) 到 \(maxCount) 之间的整数（负数表示往前推算）")
+        }
+        return n
+    }
 
     /// The last days of December that the next year's notice may still change (the 2008 and
     /// 2019 notices moved working days into the previous year's last week).

@@ -68,14 +68,7 @@ public enum PolicyProfiles {
 
     /// Resolves every file against the others (for `extends`) and validates each.
     public static func resolveAll(_ files: [File]) throws(DomainError) -> [String: PolicyProfile] {
-        var trees: [String: (file: String, tree: [String: Any])] = [:]
-        for f in files {
-            guard let tree = try StrictJSON.parse(f.data, file: f.name) as? [String: Any] else {
-                throw StrictJSON.invalid(f.name, "顶层应为 JSON 对象")
-            }
-            if trees[f.id] != nil { throw StrictJSON.invalid(f.name, "与另一个文件的编号 \(f.id) 重复") }
-            trees[f.id] = (f.name, tree)
-        }
+        let trees = try parse(files)
         var out: [String: PolicyProfile] = [:]
         for id in trees.keys.sorted() {
             out[id] = try resolve(id, trees: trees)
@@ -86,16 +79,21 @@ public enum PolicyProfiles {
     /// Validates one file on its own (`fabu profiles validate FILE`); `extends` may name a
     /// shipped profile.
     public static func validate(_ file: File) throws(DomainError) -> PolicyProfile {
-        var files = try shippedFiles().filter { $0.id != file.id }
-        files.append(file)
+        let files = try shippedFiles().filter { $0.id != file.id } + [file]
+        return try resolve(file.id, trees: parse(files))
+    }
+
+    /// Each file's JSON tree by profile id; two files with one id are refused.
+    static func parse(_ files: [File]) throws(DomainError) -> [String: (file: String, tree: [String: Any])] {
         var trees: [String: (file: String, tree: [String: Any])] = [:]
         for f in files {
             guard let tree = try StrictJSON.parse(f.data, file: f.name) as? [String: Any] else {
                 throw StrictJSON.invalid(f.name, "顶层应为 JSON 对象")
             }
+            if trees[f.id] != nil { throw StrictJSON.invalid(f.name, "与另一个文件的编号 \(f.id) 重复") }
             trees[f.id] = (f.name, tree)
         }
-        return try resolve(file.id, trees: trees)
+        return trees
     }
 
     static func resolve(_ id: String, trees: [String: (file: String, tree: [String: Any])]) throws(DomainError) -> PolicyProfile {

@@ -32,19 +32,10 @@ extension APIController {
         return id
     }
 
-    static func date(_ text: String?, field: String, label: String) throws -> CivilDate {
-        guard let text, !text.isEmpty else { throw DomainError.field(field, label: label, "不能为空，格式为 YYYY-MM-DD") }
-        guard let d = CivilDate(text) else { throw DomainError.field(field, label: label, "“\(text)”不是有效日期，格式应为 YYYY-MM-DD") }
-        guard WorkingCalendar.supportedYears.contains(d.year) else {
-            throw DomainError.field(field, label: label, "年份应在 \(WorkingCalendar.supportedYears.lowerBound)–\(WorkingCalendar.supportedYears.upperBound) 之间")
-        }
-        return d
-    }
-
     func calendarRange(req: Request) async throws -> CalendarRangeDTO {
         let q = try req.query.decode(CalendarQuery.self)
-        let from = try Self.date(q.from, field: "from", label: "起始日期")
-        let to = try Self.date(q.to, field: "to", label: "结束日期")
+        let from = try WorkingCalendar.date(q.from, field: "from", label: "起始日期")
+        let to = try WorkingCalendar.date(q.to, field: "to", label: "结束日期")
         guard from <= to else { throw DomainError.field("to", label: "结束日期", "不能早于起始日期 \(from)") }
         guard to.dayNumber - from.dayNumber < 3660 else { throw DomainError.field("to", label: "结束日期", "一次最多查询 10 年（3660 天）；更长的范围请用 fabu calendar export") }
         let j = try await Self.visibleJurisdiction(req, q.jurisdiction)
@@ -56,10 +47,8 @@ extension APIController {
 
     func addWorkingDays(req: Request) async throws -> WorkingDayCountDTO {
         let q = try req.query.decode(CalendarQuery.self)
-        let from = try Self.date(q.from, field: "from", label: "起始日期")
-        guard let text = q.days, let n = Int(text), (-1000...1000).contains(n) else {
-            throw DomainError.field("days", label: "工作日数", "应为 -1000 到 1000 之间的整数")
-        }
+        let from = try WorkingCalendar.date(q.from, field: "from", label: "起始日期")
+        let n = try WorkingCalendar.count(q.days, field: "days", label: "工作日数")
         let j = try await Self.visibleJurisdiction(req, q.jurisdiction)
         let cal = try await req.calendarService().calendar(jurisdiction: j)
         return WorkingDayCountDTO(cal.explainAddingWorkingDays(from, n), jurisdiction: j, version: cal.version)
@@ -104,13 +93,8 @@ extension APIController {
     }
 
     func removeAdjustment(req: Request) async throws -> HTTPStatus {
-        guard let id = req.parameters.get("adjustmentID", as: UUID.self),
-              let row = try await CalendarAdjustmentModel.find(id, on: req.db),
-              try await req.access().canSee(jurisdiction: row.jurisdictionID) else {
-            throw DomainError.notFound("本地调整")
-        }
-        guard try await req.access().canAdjustCalendar(for: row.jurisdictionID) else { try await req.deny("calendar.adjustment.remove") }
-        try await req.calendarService().removeAdjustment(row)
+        let service = req.calendarService()
+        try await service.removeAdjustment(service.adjustmentToChange(req.parameters.get("adjustmentID", as: UUID.self), req: req))
         return .noContent
     }
 

@@ -16,13 +16,6 @@ extension AdminController {
 
     struct CalendarView: Encodable {
         struct Option: Encodable { var id: String; var name: String; var selected: Bool }
-        struct Result: Encodable {
-            var date: String
-            var weekday: String
-            var certain: Bool
-            var summary: String
-            var explanation: [String]
-        }
         /// A day of the month grid; `blank` pads the first and last week.
         struct Cell: Encodable {
             var blank: Bool
@@ -40,7 +33,7 @@ extension AdminController {
         var jurisdictionName: String
         var from: String
         var days: String
-        var result: Result?
+        var result: WorkingDayCountDTO?
         var month: String
         var monthTitle: String
         var prevMonth: String
@@ -83,16 +76,15 @@ extension AdminController {
         // The calculator (a GET form, so a result can be bookmarked and shared).
         let fromText = req.query[String.self, at: "from"] ?? today.description
         let daysText = req.query[String.self, at: "days"] ?? ""
-        var result: CalendarView.Result?
+        var result: WorkingDayCountDTO?
         var formError = error
         if !daysText.isEmpty {
-            if let from = CivilDate(fromText), WorkingCalendar.supportedYears.contains(from.year), let n = Int(daysText), (-1000...1000).contains(n) {
-                let r = cal.explainAddingWorkingDays(from, n)
-                result = .init(date: r.date.description, weekday: r.date.weekdayName, certain: r.certain, summary: r.summary, explanation: r.explanation)
-            } else if CivilDate(fromText).map({ WorkingCalendar.supportedYears.contains($0.year) }) != true {
-                formError = DomainError.field("from", label: "起始日期", "应为 YYYY-MM-DD 格式的有效日期（年份 1950–2200）")
-            } else {
-                formError = DomainError.field("days", label: "工作日数", "应为 -1000 到 1000 之间的整数")
+            do {
+                let from = try WorkingCalendar.date(fromText, field: "from", label: "起始日期")
+                let n = try WorkingCalendar.count(daysText, field: "days", label: "工作日数")
+                result = WorkingDayCountDTO(cal.explainAddingWorkingDays(from, n), jurisdiction: j.id, version: cal.version)
+            } catch {
+                formError = error
             }
         }
 
@@ -160,13 +152,9 @@ extension AdminController {
     }
 
     func removeAdjustment(req: Request) async throws -> Response {
-        let access = try await req.access()
-        guard let id = req.parameters.get("adjustmentID", as: UUID.self), let row = try await CalendarAdjustmentModel.find(id, on: req.db),
-              access.canSee(jurisdiction: row.jurisdictionID) else {
-            throw DomainError.notFound("本地调整")
-        }
-        guard access.canAdjustCalendar(for: row.jurisdictionID) else { try await req.deny("calendar.adjustment.remove") }
-        try await req.calendarService().removeAdjustment(row)
+        let service = req.calendarService()
+        let row = try await service.adjustmentToChange(req.parameters.get("adjustmentID", as: UUID.self), req: req)
+        try await service.removeAdjustment(row)
         return req.redirect(to: "/admin/calendar?jurisdiction=\(row.jurisdictionID)&done=unadjusted", redirectType: .normal)
     }
 
