@@ -17,6 +17,11 @@ public struct Settings: Sendable, Equatable {
     /// A directory of extra policy-profile files (`FABU_PROFILES_DIR`): new jurisdictions, or
     /// local versions of the shipped four.
     public var profilesDirectory: String?
+    /// The largest document accepted (`FABU_MAX_UPLOAD_MB`, default 20).
+    public var maxUploadBytes: Int
+
+    /// Uploaded documents: under the data directory, outside any served path.
+    public var attachmentsDirectory: String { dataDirectory + "/attachments" }
 
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public let problems: [String]
@@ -24,8 +29,9 @@ public struct Settings: Sendable, Equatable {
     }
 
     public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false,
-                profilesDirectory: String? = nil) {
+                profilesDirectory: String? = nil, maxUploadBytes: Int = 20 * 1_048_576) {
         self.profilesDirectory = profilesDirectory
+        self.maxUploadBytes = maxUploadBytes
         self.database = database
         self.dataDirectory = dataDirectory
         self.adminPassword = adminPassword
@@ -71,8 +77,12 @@ public struct Settings: Sendable, Equatable {
                 problems.append("FABU_PROFILES_DIR: 目录 \(dir) 不存在")
             }
         }
+        var maxUpload = 20
+        if let raw = env["FABU_MAX_UPLOAD_MB"], !raw.isEmpty {
+            if let n = Int(raw), (1...200).contains(n) { maxUpload = n } else { problems.append("FABU_MAX_UPLOAD_MB: 应为1到200之间的整数（兆字节）") }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure,
-                        profilesDirectory: profilesDir)
+                        profilesDirectory: profilesDir, maxUploadBytes: maxUpload * 1_048_576)
     }
 }

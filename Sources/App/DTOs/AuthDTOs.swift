@@ -22,6 +22,8 @@ struct UserDTO: Content {
     var personId: UUID?
     var active: Bool
     var lockedUntil: Date?
+    /// The offices (职务) the account approves in (`Official` raw values).
+    var offices: [String]
 
     init(_ m: UserModel) {
         id = m.id!
@@ -33,6 +35,7 @@ struct UserDTO: Content {
         personId = m.personID
         active = m.active
         lockedUntil = m.lockedUntil
+        offices = m.offices.map(\.rawValue)
     }
 }
 
@@ -43,11 +46,13 @@ struct CreateUserInput: Content {
     var role: String
     var agencyId: UUID?
     var personId: UUID?
+    var offices: [String]?
 }
 
 struct UpdateUserInput: Content {
     var active: Bool?
     var password: String?
+    var offices: [String]?
 }
 
 struct CreateTokenInput: Content {

@@ -183,6 +183,9 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "active") var active: Bool
     @Field(key: "failed_logins") var failedLogins: Int
     @OptionalField(key: "locked_until") var lockedUntil: Date?
+    /// The offices (职务) this account approves in, comma separated `Official` raw values
+    /// (migration 003). Granted by the administrator.
+    @OptionalField(key: "offices") var officesRaw: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -199,6 +202,15 @@ final class UserModel: Model, @unchecked Sendable {
 
     var roleValue: Role { Role(rawValue: role) ?? .auditor }
     var actor: Actor { Actor(userID: id!.uuidString, role: roleValue, agencyID: agencyID?.uuidString) }
+
+    var offices: [Official] {
+        get { (officesRaw ?? "").split(separator: ",").compactMap { Official(rawValue: String($0)) } }
+        set { officesRaw = newValue.isEmpty ? nil : newValue.map(\.rawValue).joined(separator: ",") }
+    }
+
+    var officeHolder: OfficeHolder {
+        OfficeHolder(userID: id!.uuidString, agencyID: agencyID?.uuidString, offices: Set(offices))
+    }
 }
 
 /// A web session; the cookie holds a random token, the table only its SHA-256.

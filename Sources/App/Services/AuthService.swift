@@ -100,6 +100,7 @@ enum UserAdmin {
         }
         if let role, role.needsAgency, input.agencyId == nil { v.add("agencyId", "\(role.label)必须指定所属单位") }
         if let role, !role.needsAgency, input.agencyId != nil { v.add("agencyId", "\(role.label)不属于单位，请留空") }
+        let offices = parseOffices(input.offices, role: role, validator: &v)
         try v.check()
         if let a = input.agencyId {
             guard let agency = try await AgencyModel.find(a, on: db) else { throw DomainError.notFound("单位") }
@@ -114,11 +115,24 @@ enum UserAdmin {
         let hash = try await hasher.hash(input.password)
         let user = UserModel(username: username!, displayName: display!, passwordHash: hash, role: role!,
                              agencyID: input.agencyId, personID: input.personId)
+        user.offices = offices
         try await db.transaction { tx in
             try await user.create(on: tx)
             try await AuditLog.append(on: tx, audit, action: "user.create", entityType: "user", entityID: user.id!.uuidString,
                                       before: Optional<UserDTO>.none, after: UserDTO(user))
         }
         return user
+    }
+
+    /// Offices are granted only to approvers: they are what the approval chain checks.
+    static func parseOffices(_ raw: [String]?, role: Role?, validator v: inout Core.Validator) -> [Official] {
+        guard let raw, !raw.isEmpty else { return [] }
+        let offices = raw.compactMap(Official.init(rawValue:))
+        if offices.count != raw.count {
+            v.add("offices", "职务无效，应为：\(Official.allCases.map(\.rawValue).joined(separator: "、"))")
+        } else if role != .approver {
+            v.add("offices", "只有审批领导账号可以授予审批职务")
+        }
+        return offices
     }
 }

@@ -117,6 +117,23 @@ public struct AccessPolicy: Sendable {
     /// counts its deadlines (SPEC §12).
     public func canAdjustCalendar(for jurisdiction: String) -> Bool { canPublishEdition(for: jurisdiction) }
 
+    /// Create, edit and carry a release activity of `agency` through its steps: the agency's own
+    /// editors, and the news office that supervises it (which also holds its own events).
+    public func canPrepareActivity(of agency: String) -> Bool {
+        switch actor.role {
+        case .admin: return tree.nodes[agency] != nil
+        case .newsOffice, .editor: return canSee(agency: agency)
+        case .approver, .auditor: return false
+        }
+    }
+
+    /// Review a press-conference application: a news office supervising the agency, never its
+    /// own application (that goes to the news office above it). The administrator does not
+    /// decide content.
+    public func canReviewApplication(of agency: String) -> Bool {
+        actor.role == .newsOffice && agency != actor.agencyID && canSee(agency: agency)
+    }
+
     public var canManageUsers: Bool { actor.role == .admin }
     public var canManageAgencies: Bool { actor.role == .admin }
     public var canReadAudit: Bool { actor.role == .admin || actor.role == .auditor }

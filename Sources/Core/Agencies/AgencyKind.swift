@@ -91,4 +91,26 @@ public struct AgencyTree: Sendable {
             level = nodes[l]?.parentID
         }
     }
+
+    /// The government of the level `id` belongs to: itself when it is a government, its parent
+    /// government (departments below a county-level city), or the government beside it at the
+    /// top of a jurisdiction (a district's departments sit next to the district government).
+    public func levelGovernment(of id: String) -> String? {
+        guard let node = nodes[id] else { return nil }
+        if node.kind == .government { return id }
+        if let parent = node.parentID, nodes[parent]?.kind == .government { return parent }
+        return (children[node.parentID] ?? []).compactMap { nodes[$0] }
+            .first { $0.kind == .government && $0.jurisdictionID == node.jurisdictionID }?.id
+    }
+
+    /// Whether `ancestor` lies strictly above `id`.
+    public func isAbove(_ ancestor: String, _ id: String) -> Bool {
+        var next = nodes[id]?.parentID
+        var seen: Set<String> = []
+        while let n = next, seen.insert(n).inserted {
+            if n == ancestor { return true }
+            next = nodes[n]?.parentID
+        }
+        return false
+    }
 }

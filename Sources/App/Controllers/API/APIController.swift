@@ -272,7 +272,11 @@ struct APIController: RouteCollection {
             throw DomainError.notFound("账号")
         }
         if let pw = input.password { try Credentials.checkPassword(pw) }
+        var v = Validator()
+        let offices = input.offices.map { UserAdmin.parseOffices($0, role: u.roleValue, validator: &v) }
+        try v.check()
         let before = UserDTO(u)
+        if let offices { u.offices = offices }
         if let active = input.active { u.active = active }
         if let pw = input.password {
             u.passwordHash = try await req.password.async.hash(pw)
