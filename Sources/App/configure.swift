@@ -26,6 +26,7 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
     }
     app.migrations.add(CreateSchema())
     app.migrations.add(CreateCalendar())
+    app.migrations.add(CreateReleases())
 
     app.views.use(.leaf)
     if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {
@@ -45,5 +46,5 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
 
     try app.register(collection: PublicController())
     try app.register(collection: AdminController())
-    try app.register(collection: APIController())
+    try app.register(collection: APIController(maxUpload: settings.maxUploadBytes))
 }

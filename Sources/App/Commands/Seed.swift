@@ -104,13 +104,24 @@ enum DemoSeed {
         ("wulong-news", "王晓燕", .newsOffice, "区政府新闻办", "wulong"),
         ("wulong-fgw", "钱伟", .editor, "区发展和改革委员会", "wulong"),
         ("wulong-jw", "郑敏", .editor, "区教育委员会", "wulong"),
-        ("wulong-leader", "陈立新", .approver, "武隆区人民政府", "wulong"),
         ("dayao-news", "普红", .newsOffice, "县委宣传部", "dayao"),
         ("huludao-news", "孔丽", .newsOffice, "市委外宣办（市政府新闻办）", "huludao"),
         ("xingcheng-news", "邹洁", .newsOffice, "兴城市委宣传部", "huludao"),
         ("huludao-fgw", "范琳", .editor, "市发展和改革委员会", "huludao"),
         ("luan-news", "方婷", .newsOffice, "市政府新闻办", "luan"),
         ("auditor", "审计员", .auditor, nil, ""),
+    ]
+
+    /// Leaders who approve: (username, name, agency, jurisdiction, offices).
+    static let approvers: [(String, String, String, String, [Official])] = [
+        ("wulong-leader", "陈立新", "武隆区人民政府", "wulong", [.deputyHead, .governmentSpokesperson]),
+        ("wulong-mayor", "周建国", "武隆区人民政府", "wulong", [.governmentHead]),
+        ("wulong-fgw-head", "赵志刚", "区发展和改革委员会", "wulong", [.agencyPrincipal]),
+        ("wulong-jw-head", "李红梅", "区教育委员会", "wulong", [.agencyPrincipal]),
+        ("huludao-fgw-head", "董立", "市发展和改革委员会", "huludao", [.agencyPrincipal]),
+        ("huludao-vice-mayor", "林海", "葫芦岛市人民政府", "huludao", [.deputyHead]),
+        ("huludao-propaganda", "郭峰", "市委外宣办（市政府新闻办）", "huludao", [.propagandaDeputy]),
+        ("huludao-mayor", "高振宇", "葫芦岛市人民政府", "huludao", [.governmentHead]),
     ]
 
     /// Seeds when the database has no jurisdictions yet; returns whether it did.
@@ -149,11 +160,18 @@ enum DemoSeed {
                 let agencyID = agency.flatMap { agencyIDs["\(jurisdiction)|\($0)"] }
                 try await UserModel(username: username, displayName: name, passwordHash: hash, role: role, agencyID: agencyID).create(on: db)
             }
+            for (username, name, agency, jurisdiction, offices) in approvers {
+                let user = UserModel(username: username, displayName: name, passwordHash: hash, role: .approver,
+                                     agencyID: agencyIDs["\(jurisdiction)|\(agency)"])
+                user.offices = offices
+                try await user.create(on: db)
+            }
             try await AuditLog.append(on: db, ctx, action: "seed.demo", entityType: "system", entityID: "demo",
                                       before: Optional<String>.none,
-                                      after: ["jurisdictions": String(jurisdictions.count), "accounts": String(accounts.count)])
+                                      after: ["jurisdictions": String(jurisdictions.count), "accounts": String(accounts.count + approvers.count)])
         }
         try await seedActivity(app: app, now: now)
+        try await seedReleases(app: app, now: now)
         return true
     }
 

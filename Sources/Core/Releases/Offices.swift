@@ -20,9 +20,10 @@ public struct OfficeHolder: Sendable, Equatable {
         switch official {
         case .agencyPrincipal, .agencySpokesperson, .authorisedLeader:
             return mine == agency
-        case .deputyHead, .governmentHead, .governmentSpokesperson, .deputySecretaryGeneral, .partySecretary, .propagandaDeputy:
+        case .deputyHead, .governmentHead, .governmentSpokesperson, .deputySecretaryGeneral, .partySecretary:
             return tree.levelGovernment(of: agency) == mine
-        case .newsOffice, .newsOfficeDirector, .newsOfficeAssistant:
+        case .newsOffice, .newsOfficeDirector, .newsOfficeAssistant, .propagandaDeputy:
+            // The propaganda department's deputy sits with the news office it runs (003 §4).
             return tree.supervisingNewsOffice(of: agency) == mine || (tree.nodes[agency]?.kind == .newsOffice && mine == agency)
         case .superiorAuthority:
             guard let level = tree.levelGovernment(of: agency) else { return false }

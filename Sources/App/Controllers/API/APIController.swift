@@ -4,6 +4,9 @@ import Vapor
 
 /// `/api/v1`: the JSON API, described by `openapi.yaml` (a test keeps both in step).
 struct APIController: RouteCollection {
+    /// The largest upload accepted, from the settings.
+    var maxUpload: Int
+
     func boot(routes: RoutesBuilder) throws {
         let api = routes.grouped("api", "v1").grouped(BearerAuthMiddleware())
         api.get("openapi.yaml", use: openAPI)
@@ -49,6 +52,7 @@ struct APIController: RouteCollection {
 
         authed.get("audit", use: audit)
         bootCalendar(authed)
+        bootReleases(authed, maxUpload: maxUpload)
     }
 
     func openAPI(req: Request) async throws -> Response {
