@@ -213,14 +213,14 @@ extension ReleaseService {
                     .init(name: $0.name, role: ParticipantRole(rawValue: $0.role) ?? .guest,
                           offices: Set($0.offices.split(separator: ",").compactMap { Official(rawValue: String($0)) }), onPodium: $0.onPodium)
                 }, level: a.levelValue)
-            } catch { out.append(error.message) }
+            } catch { out.append(String(error.message.dropLast())) }
             let segments = try await ActivitySegmentModel.query(on: db).filter(\.$activityID == a.id!).sort(\.$position).all()
             let joint = try await ActivityAgencyModel.query(on: db).filter(\.$activityID == a.id!).count() > 1
             do {
                 try checks.checkProgramme(segments.map { .init(kind: SegmentKind(rawValue: $0.kind) ?? .other, speaker: $0.speaker,
                                                                agencyID: $0.agencyID?.uuidString, minutes: $0.minutes) },
                                           form: a.formValue, jointLeadAgency: joint ? a.agencyID.uuidString : nil)
-            } catch { out.append(error.message) }
+            } catch { out.append(String(error.message.dropLast())) }
             if let s = a.startsAt, s <= now { out.append("举行时间已过，请先变更时间") }
         }
         return out

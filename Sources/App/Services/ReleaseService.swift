@@ -159,8 +159,8 @@ struct ReleaseService {
         }
         var joint: [UUID] = []
         for id in Set(input.jointAgencyIds ?? []) where id != a.agencyID {
-            let j = try await agency(id)
-            guard j.jurisdictionID == a.jurisdictionID else {
+            // Any agency of the same jurisdiction may join (003 §14–15: confirmed with it first).
+            guard let j = try await AgencyModel.find(id, on: db), j.jurisdictionID == a.jurisdictionID else {
                 throw DomainError.field("jointAgencyIds", label: "联合发布单位", "必须属于同一辖区")
             }
             joint.append(id)

@@ -29,17 +29,18 @@ public struct DayDeadline: Sendable, Equatable {
     public var count: WorkingDayCount
     public var source: String
     public var quote: String?
+    /// When the clock runs out: the end of `day` (00:00 of the next day, Shanghai), or later
+    /// when the days after `day` are not working days and count the same.
+    public var dueAt: Date
 
-    public init(kind: DeadlineKind, day: CivilDate, count: WorkingDayCount, source: String, quote: String?) {
+    public init(kind: DeadlineKind, day: CivilDate, count: WorkingDayCount, source: String, quote: String?, dueAt: Date? = nil) {
         self.kind = kind
         self.day = day
         self.count = count
         self.source = source
         self.quote = quote
+        self.dueAt = dueAt ?? day.adding(days: 1).startOfDay
     }
-
-    /// The instant the day ends (00:00 of the next day, Shanghai).
-    public var dueAt: Date { day.adding(days: 1).startOfDay }
 }
 
 extension CivilDate {
@@ -62,23 +63,28 @@ public struct ConferenceChecks: Sendable {
         self.calendar = calendar
     }
 
-    /// 申报截止: `lead` working days before the event (001 §15(一) ≥10; 003 §31(一) ≥7).
+    /// 申报截止: `lead` working days before the event (001 §15(一) ≥10; 003 §31(一) ≥7). The
+    /// day shown is the last working day; a weekend after it counts the same (nothing is
+    /// counted until the next working day), so the clock runs until that working day begins.
     public func applicationDeadline(event: CivilDate) -> DayDeadline? {
         guard let lead = rules.applicationLeadWorkingDays.value else { return nil }
         let count = calendar.explainAddingWorkingDays(event, -lead)
         return DayDeadline(kind: .application, day: count.date, count: count,
-                           source: rules.applicationLeadWorkingDays.source, quote: rules.applicationLeadWorkingDays.quote)
+                           source: rules.applicationLeadWorkingDays.source, quote: rules.applicationLeadWorkingDays.quote,
+                           dueAt: calendar.addWorkingDays(count.date, 1).startOfDay)
     }
 
-    /// Refuses an application sent after its deadline, naming the earliest event date allowed
-    /// from `today` and how it was counted, unless it is urgent with a written reason.
+    /// Refuses an application with fewer than `lead` working days between today and the event
+    /// (the day of sending not counted, the event day counted), naming the earliest event date
+    /// allowed from `today` and how it was counted — unless it is urgent with a written reason.
     public func checkLeadTime(event: CivilDate, today: CivilDate, urgentReason: String?) throws(DomainError) {
-        guard let lead = rules.applicationLeadWorkingDays.value,
-              let deadline = applicationDeadline(event: event), today > deadline.day else { return }
+        guard let lead = rules.applicationLeadWorkingDays.value, let deadline = applicationDeadline(event: event),
+              calendar.workingDaysBetween(today, event) < lead else { return }
         if let reason = urgentReason, !reason.isEmpty { return }
         let earliest = calendar.explainAddingWorkingDays(today, lead)
         let cite = Self.cite(rules.applicationLeadWorkingDays)
-        let how = ([earliest.summary] + earliest.explanation).joined(separator: "；")
+        var how = ([earliest.summary] + earliest.explanation).joined(separator: "；")
+        if how.hasSuffix("。") { how.removeLast() }
         throw DomainError(
             .invalid, code: "application_late",
             message: "申报过晚：发布会须至少提前\(lead)个工作日申报（\(cite)）。\(event)的发布会最迟应于\(deadline.day)（\(deadline.day.weekdayName)）申报；今天申报，最早可安排在\(earliest.date)（\(earliest.date.weekdayName)）。计算方法：\(how)。确属紧急的，请勾选“紧急”并写明理由。",
@@ -128,7 +134,7 @@ public struct ConferenceChecks: Sendable {
 
     /// Speaker and host rules (001 §15(四); 003 §30) and the podium limit (003 §33 "一般不超过5人").
     public func checkParticipants(_ people: [Participant], level: ConferenceLevel) throws(DomainError) {
-        var v = Validator()
+        var v = Problems()
         let mains = people.filter { $0.role == .mainSpeaker }
         let hosts = people.filter { $0.role == .host }
         if mains.isEmpty { v.add("participants", "须确定主发布人") }
@@ -171,7 +177,7 @@ public struct ConferenceChecks: Sendable {
     /// Event limits (003 §33): a Q&A segment at a 发布会, ≤ 1 hour, the lead agency of a joint
     /// release ≤ 15 minutes. Each violation names the rule and its citation.
     public func checkProgramme(_ segments: [Segment], form: ReleaseForm, jointLeadAgency: String?) throws(DomainError) {
-        var v = Validator()
+        var v = Problems()
         if segments.isEmpty { v.add("programme", "议程不能为空") }
         for (i, s) in segments.enumerated() where !(1...600).contains(s.minutes) {
             v.add("programme[\(i)].minutes", "第\(i + 1)项时长应为1–600分钟")
@@ -190,6 +196,20 @@ public struct ConferenceChecks: Sendable {
             }
         }
         try v.check(code: "programme_invalid")
+    }
+
+    /// Every broken rule, in order (a `Validator` keeps one message per field; here several
+    /// rules may break on the same list and each is named).
+    struct Problems {
+        var items: [(field: String, message: String)] = []
+        mutating func add(_ field: String, _ message: String) { items.append((field, message)) }
+
+        func check(code: String) throws(DomainError) {
+            guard !items.isEmpty else { return }
+            var fields: [String: String] = [:]
+            for i in items { fields[i.field] = fields[i.field].map { "\($0)；\(i.message)" } ?? i.message }
+            throw DomainError(.invalid, code: code, message: items.map(\.message).joined(separator: "；") + "。", fields: fields)
+        }
     }
 
     /// `003 §33：“发布会时间原则上不超过1个小时”`

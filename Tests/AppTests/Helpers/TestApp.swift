@@ -25,9 +25,12 @@ let demoPassword = "demo-password-2026"
 func withApp(seed: Bool = true, _ body: (Application, TestClock) async throws -> Void) async throws {
     let clock = TestClock(testNow)
     let app = try await Application.make(.testing)
+    let dataDir = NSTemporaryDirectory() + "fabu-test-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: dataDir) }
     do {
         let url = ProcessInfo.processInfo.environment["FABU_TEST_DATABASE_URL"]
-        let settings = Settings(database: url.map { .postgres(url: $0) } ?? .sqliteMemory, dataDirectory: NSTemporaryDirectory())
+        let settings = Settings(database: url.map { .postgres(url: $0) } ?? .sqliteMemory, dataDirectory: dataDir,
+                                maxUploadBytes: 1_048_576)
         try await configure(app, settings: settings, clock: { clock.now })
         app.passwords.use(.bcrypt(cost: 4))
         if url != nil { try await app.autoRevert() }
