@@ -61,6 +61,7 @@ struct CreateUserCommand: AsyncCommand {
         @Option(name: "agency", help: "Agency name (for newsOffice, editor, approver)") var agency: String?
         @Option(name: "jurisdiction", help: "Jurisdiction id of the agency (wulong, dayao, huludao, luan)") var jurisdiction: String?
         @Option(name: "password", help: "Initial password (default: FABU_NEW_PASSWORD, else generated and printed)") var password: String?
+        @Option(name: "offices", help: "For approvers: offices held, comma separated (agencyPrincipal, agencySpokesperson, deputyHead, governmentHead, propagandaDeputy, …)") var offices: String?
     }
     var help: String { "Create an account" }
 
@@ -80,7 +81,8 @@ struct CreateUserCommand: AsyncCommand {
         let generated = signature.password == nil && Environment.get("FABU_NEW_PASSWORD") == nil
         let password = signature.password ?? Environment.get("FABU_NEW_PASSWORD") ?? Tokens.random(bytes: 12)
         let input = CreateUserInput(username: signature.username, displayName: signature.name ?? signature.username, password: password,
-                                    role: signature.role ?? "editor", agencyId: agencyID, personId: nil)
+                                    role: signature.role ?? "editor", agencyId: agencyID, personId: nil,
+                                    offices: signature.offices.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         let user = try await UserAdmin.create(input, db: app.db, hasher: app.password.async, audit: .system("cli", now: app.clock.now()))
         context.console.print("已创建账号 \(user.username)（\(user.roleValue.label)）" + (generated ? "，初始密码：\(password)" : ""))
     }

@@ -147,7 +147,7 @@ extension ReleaseService {
         doc.uploadedBy = userID
         doc.uploadedAt = now
         let materialsDue = try await DeadlineModel.query(on: db).filter(\.$subjectID == a.id!)
-            .filter(\.$kind == DeadlineKind.materials.rawValue).sort(\.$round, .descending).first()
+            .filter(\.$kind == DeadlineKind.materials.rawValue).filter(\.$state != "cancelled").sort(\.$round, .descending).first()
         doc.late = materialsDue.map { now >= $0.dueAt } ?? false
         let checks = try await checks(for: a)
         do {
@@ -283,7 +283,7 @@ extension ReleaseService {
         if let title, title != a.title { changes.append("标题：\(a.title) → \(title)") }
         if let summary, summary != a.summary { changes.append("内容已修改") }
         guard !changes.isEmpty else {
-            throw DomainError.field("startsAt", label: "变更内容", "时间、地点、标题或内容至少要有一项与原审批不同")
+            throw DomainError.field("change", label: "变更内容", "时间、地点、标题或内容至少要有一项与原审批不同")
         }
         let from = a.stageValue
         let checks = try await checks(for: a)
@@ -423,20 +423,22 @@ extension ReleaseService {
         return a
     }
 
-    /// 简报 archived with the news office (003 §35); the record then closes.
+    /// 简报 archived with the news office (003 §35; 001 §15(六)); the record then closes. Where
+    /// the profile asks for no brief report, the record closes with an empty one.
     func archiveBriefReport(_ id: UUID?, _ input: TextInput) async throws -> ReleaseActivityModel {
         let a = try await activity(id)
         try requirePrepare(a)
         try requireStage(a, .held, doing: "存档简报")
+        let required = try await profile(jurisdiction: a.jurisdictionID).conference.briefReport.value
         var v = Validator()
-        let text = v.text(input.text, field: "text", label: "简报", max: 20000)
+        let text = v.text(input.text, field: "text", label: "简报", required: required, max: 20000)
         try v.check()
         try await db.transaction { tx in
             a.briefReport = text
             a.stage = ActivityStage.closed.rawValue
             a.closedAt = now
             try await a.update(on: tx)
-            try await record(a, .archiveBriefReport, from: .held, note: String(text!.prefix(100)), on: tx)
+            try await record(a, .archiveBriefReport, from: .held, note: String((text ?? "（本辖区未要求简报）").prefix(100)), on: tx)
         }
         return a
     }

@@ -61,6 +61,7 @@ struct ReleaseService {
     // MARK: create and edit
 
     func create(_ input: ActivityInput) async throws -> ReleaseActivityModel {
+        guard input.agencyId != nil else { throw DomainError.field("agencyId", label: "牵头单位", "不能为空") }
         let lead = try await agency(input.agencyId)
         guard access.canPrepareActivity(of: lead.id!.uuidString) else { throw DomainError.forbidden }
         let a = ReleaseActivityModel()

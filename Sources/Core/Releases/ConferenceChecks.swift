@@ -178,21 +178,21 @@ public struct ConferenceChecks: Sendable {
     /// release ≤ 15 minutes. Each violation names the rule and its citation.
     public func checkProgramme(_ segments: [Segment], form: ReleaseForm, jointLeadAgency: String?) throws(DomainError) {
         var v = Problems()
-        if segments.isEmpty { v.add("programme", "议程不能为空") }
+        if segments.isEmpty { v.add("segments", "议程不能为空") }
         for (i, s) in segments.enumerated() where !(1...600).contains(s.minutes) {
-            v.add("programme[\(i)].minutes", "第\(i + 1)项时长应为1–600分钟")
+            v.add("segments[\(i)].minutes", "第\(i + 1)项时长应为1–600分钟")
         }
         if form == .pressConference, rules.qaRequired.value, !segments.contains(where: { $0.kind == .qa }) {
-            v.add("programme", "缺少记者提问环节（\(Self.cite(rules.qaRequired))）")
+            v.add("segments", "缺少记者提问环节（\(Self.cite(rules.qaRequired))）")
         }
         let total = segments.reduce(0) { $0 + $1.minutes }
         if let max = rules.maxDurationMinutes.value, total > max {
-            v.add("programme.minutes", "发布会总时长\(total)分钟，超过上限\(max)分钟（\(Self.cite(rules.maxDurationMinutes))）")
+            v.add("segments", "发布会总时长\(total)分钟，超过上限\(max)分钟（\(Self.cite(rules.maxDurationMinutes))）")
         }
         if let lead = jointLeadAgency, let max = rules.jointLeadMinutes.value {
             let leadMinutes = segments.filter { $0.kind == .statement && $0.agencyID == lead }.reduce(0) { $0 + $1.minutes }
             if leadMinutes > max {
-                v.add("programme.jointLead", "联合发布中主发布单位发布时间\(leadMinutes)分钟，超过上限\(max)分钟（\(Self.cite(rules.jointLeadMinutes))）")
+                v.add("segments", "联合发布中主发布单位发布时间\(leadMinutes)分钟，超过上限\(max)分钟（\(Self.cite(rules.jointLeadMinutes))）")
             }
         }
         try v.check(code: "programme_invalid")

@@ -54,7 +54,10 @@ extension APIController {
             }
             filter.stage = stage
         }
-        filter.agency = req.query[UUID.self, at: "agencyId"]
+        if let raw = req.query[String.self, at: "agencyId"] {
+            guard let id = UUID(uuidString: raw) else { throw DomainError.field("agencyId", label: "单位", "编号格式无效") }
+            filter.agency = id
+        }
         if let f = req.query[String.self, at: "from"] {
             filter.from = try WorkingCalendar.date(f, field: "from", label: "开始日期").startOfDay
         }
@@ -88,9 +91,13 @@ extension APIController {
     func uploadDocument(req: Request) async throws -> Response {
         let s = try await req.releaseService()
         let bytes = req.body.data.map { Array($0.readableBytesView) } ?? []
+        var isPublic = false
+        if let raw = req.query[String.self, at: "public"] {
+            guard let flag = Bool(raw) else { throw DomainError.field("public", label: "是否公开", "应为 true 或 false") }
+            isPublic = flag
+        }
         let doc = try await s.upload(req.parameters.get("activityID", as: UUID.self), kind: req.query[String.self, at: "kind"],
-                                     filename: req.query[String.self, at: "filename"],
-                                     isPublic: req.query[Bool.self, at: "public"] ?? false, bytes: bytes)
+                                     filename: req.query[String.self, at: "filename"], isPublic: isPublic, bytes: bytes)
         return try await DocumentDTO(doc).encodeResponse(status: .created, for: req)
     }
 
