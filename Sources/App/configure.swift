@@ -45,6 +45,6 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
     }
 
     try app.register(collection: PublicController())
-    try app.register(collection: AdminController())
+    try app.register(collection: AdminController(maxUpload: settings.maxUploadBytes))
     try app.register(collection: APIController(maxUpload: settings.maxUploadBytes))
 }

@@ -4,12 +4,18 @@ import Vapor
 
 /// The staff UI under `/admin`: server-rendered, works without JavaScript.
 struct AdminController: RouteCollection {
+    /// The largest document accepted (`Settings.maxUploadBytes`).
+    var maxUpload = 20 * 1_048_576
+
     func boot(routes: RoutesBuilder) throws {
         let admin = routes.grouped("admin").grouped(SessionAuthMiddleware())
         admin.get("login", use: loginPage)
         admin.post("login", use: login)
 
-        let authed = admin.grouped(RequireLoginMiddleware(web: true)).grouped(CSRFMiddleware())
+        let loggedIn = admin.grouped(RequireLoginMiddleware(web: true))
+        let authed = loggedIn.grouped(CSRFMiddleware())
+        // File uploads: the body is collected before the CSRF check reads `_csrf` from it.
+        let uploads = loggedIn.grouped(CollectBodyMiddleware(maxSize: maxUpload + 65_536)).grouped(CSRFMiddleware())
         authed.post("logout", use: logout)
         authed.get(use: dashboard)
         authed.get("agencies", use: agencies)
@@ -26,6 +32,7 @@ struct AdminController: RouteCollection {
         authed.get("jurisdictions", ":jurisdictionID", "roster.csv", use: exportCSV)
         authed.get("audit", use: auditPage)
         bootCalendar(authed)
+        bootReleases(authed, uploads: uploads)
     }
 
     // MARK: login
@@ -105,6 +112,9 @@ struct AdminController: RouteCollection {
         var overdue: [OverdueRow]
         var myAgency: UUID?
         var calendarWarning: String?
+        /// Release activities waiting for the caller, and how many of them are overdue.
+        var inbox: Int
+        var inboxOverdue: Int
     }
 
     struct OverdueRow: Encodable {
@@ -123,6 +133,8 @@ struct AdminController: RouteCollection {
         let overdue = try await service.overdueChanges()
         let trees = try await buildTrees(req, service)
         let rows = trees.flatMap(\.agencies)
+        let releases = try await req.releaseService()
+        let waiting = try await releases.summaries(try await releases.inbox())
         let view = DashboardView(
             pendingFilings: pending.count, overdueChanges: overdue.count,
             agenciesWithGaps: rows.filter { $0.gaps > 0 }.count, agencyCount: rows.count,
@@ -132,7 +144,8 @@ struct AdminController: RouteCollection {
             myAgency: req.principal?.user.agencyID,
             // SPEC §12: from 1 November, warn those who count deadlines that next year's notice is missing.
             calendarWarning: access.actor.role == .admin || access.actor.role == .newsOffice
-                ? try await req.calendarService().status().warning : nil)
+                ? try await req.calendarService().status().warning : nil,
+            inbox: waiting.count, inboxOverdue: waiting.filter { $0.nextDeadline?.overdue ?? false }.count)
         return try await req.renderPage("dashboard", title: "工作台", nav: "dashboard", body: view)
     }
 
