@@ -427,3 +427,29 @@ final class ReleaseWorkflowTests: XCTestCase {
         }
     }
 }
+
+/// The review clock of the seeded Wulong conference, seen from the news office's inbox.
+final class ReviewClockTests: XCTestCase {
+    func testAReviewPastItsClockIsOverdueInTheInbox() async throws {
+        try await withApp { app, clock in
+            // setup: the demo conference was signed off on Saturday 2026-11-21; 10 working days → 12-04.
+            func inbox() async throws -> ActivitySummaryDTO? {
+                let news = try await app.bearer("wulong-news")
+                return try await app.api(.GET, "/api/v1/activities/inbox", as: news).content.decode([ActivitySummaryDTO].self)
+                    .first { $0.stage == "review" }
+            }
+            let first = try await inbox()
+            let before = try XCTUnwrap(first)
+            XCTAssertEqual(before.nextDeadline?.dueDay, "2026-12-04")
+            XCTAssertEqual(before.nextDeadline?.overdue, false)
+            // act: the last minute of the due day, then the first of the next.
+            clock.advance(13 * 86_400 + 13 * 3600 + 59 * 60)  // 2026-12-04 23:59
+            let lastMinute = try await inbox()
+            XCTAssertEqual(lastMinute?.nextDeadline?.overdue, false)
+            clock.advance(60)
+            // check
+            let nextDay = try await inbox()
+            XCTAssertEqual(nextDay?.nextDeadline?.overdue, true)
+        }
+    }
+}
