@@ -5,9 +5,12 @@ import Vapor
 /// `/admin/calendar` (working-day calculator, month view, loaded notices, local adjustments)
 /// and `/admin/profiles` (read-only rules with citations).
 extension AdminController {
-    func bootCalendar(_ authed: RoutesBuilder) {
+    /// A holiday notice file is small JSON.
+    static let noticeMaxBytes = 256 * 1024
+
+    func bootCalendar(_ authed: RoutesBuilder, uploads: RoutesBuilder) {
         authed.get("calendar", use: calendarPage)
-        authed.on(.POST, "calendar", "notices", body: .collect(maxSize: "256kb"), use: loadNotice)
+        uploads.on(.POST, "calendar", "notices", body: .collect(maxSize: ByteCount(value: Self.noticeMaxBytes)), use: loadNotice)
         authed.post("calendar", "adjustments", use: addAdjustment)
         authed.post("calendar", "adjustments", ":adjustmentID", "delete", use: removeAdjustment)
         authed.get("profiles", use: profilesPage)

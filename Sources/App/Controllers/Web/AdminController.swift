@@ -14,8 +14,10 @@ struct AdminController: RouteCollection {
 
         let loggedIn = admin.grouped(RequireLoginMiddleware(web: true))
         let authed = loggedIn.grouped(CSRFMiddleware())
-        // File uploads: the body is collected before the CSRF check reads `_csrf` from it.
-        let uploads = loggedIn.grouped(CollectBodyMiddleware(maxSize: maxUpload + 65_536)).grouped(CSRFMiddleware())
+        // File uploads: the body is collected (up to the route's limit) before the CSRF check reads `_csrf` from it.
+        func uploads(max: Int) -> RoutesBuilder {
+            loggedIn.grouped(CollectBodyMiddleware(maxSize: max)).grouped(CSRFMiddleware())
+        }
         authed.post("logout", use: logout)
         authed.get(use: dashboard)
         authed.get("agencies", use: agencies)
@@ -31,8 +33,8 @@ struct AdminController: RouteCollection {
         authed.post("editions", use: publishEdition)
         authed.get("jurisdictions", ":jurisdictionID", "roster.csv", use: exportCSV)
         authed.get("audit", use: auditPage)
-        bootCalendar(authed)
-        bootReleases(authed, uploads: uploads)
+        bootCalendar(authed, uploads: uploads(max: Self.noticeMaxBytes))
+        bootReleases(authed, uploads: uploads(max: maxUpload + 65_536))
     }
 
     // MARK: login
