@@ -62,7 +62,7 @@ struct ActivityRow: Encodable {
         case .approval: "内容审定"
         case .preparing: "筹备：材料、发布人、议程、审查，完成后排期"
         case .approved: "保密审查后发布"
-        case .scheduled: "发布预告，按时举行"
+        case .scheduled: "发布预告；举行后标记为已举行"
         case .held: "文字实录、媒体报道、效果评估、简报存档"
         case .closed, .released, .rejected, .withdrawn, .cancelled: "—"
         }

@@ -281,6 +281,7 @@ extension AdminController {
         } else {
             submitHints.append("提交后进入内容审定：\(chain.text)。")
         }
+        let showParticipants = prepare && conference && [.draft, .returned, .preparing, .approved, .scheduled].contains(stage)
         var forms = RecordForms(
             submit: .init(show: prepare && stage.isEditableByAgency, open: true,
                           values: UrgentValues(urgent: model.urgentReason != nil, urgentReason: model.urgentReason ?? "", hints: submitHints)),
@@ -288,8 +289,8 @@ extension AdminController {
             review: .init(show: canReview, open: true, values: review),
             approval: .init(show: canApprove, open: true, values: DecisionValues(choices: approveOrReturn)),
             assess: .init(show: prepare && [.preparing, .approved, .scheduled].contains(stage), values: assess),
-            participants: .init(show: prepare && conference && [.draft, .returned, .preparing, .approved, .scheduled].contains(stage),
-                                values: try await participantValues(req, model, dto)),
+            participants: .init(show: showParticipants,
+                                values: showParticipants || failure?.0 == .participants ? try await participantValues(req, model, dto) : ParticipantValues()),
             programme: .init(show: prepare && conference && [.draft, .returned, .preparing, .scheduled].contains(stage),
                              values: programmeValues(dto)),
             upload: .init(show: prepare && [.draft, .returned, .preparing, .approved, .scheduled, .held].contains(stage),
@@ -438,7 +439,7 @@ extension AdminController {
 
     func editActivityFromForm(req: Request) async throws -> Response {
         let f = try req.content.decode(ActivityForm.self)
-        return try await recordCommand(req, .edit, done: "edited", typed: { forms, fields in
+        return try await recordCommand(req, .edit, done: "edited", typed: { _, fields in
             var typed = f.fields
             typed.withAgency = false
             typed.venueHint = fields.venueHint
