@@ -416,7 +416,11 @@ struct CoverageValues: Encodable {
     var publishedOn = ""
 }
 
-struct TextValues: Encodable { var text = "" }
+struct TextValues: Encodable {
+    var text = ""
+    /// The brief report may be left empty where the profile asks for none.
+    var required = true
+}
 
 struct WithdrawValues: Encodable {
     var reason = ""

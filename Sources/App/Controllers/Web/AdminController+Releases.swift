@@ -308,7 +308,7 @@ extension AdminController {
                                                        rows: (0..<3).map { TranscriptFormRow(index: $0) })),
             coverage: .init(show: prepare && [.held, .released, .closed].contains(stage), values: CoverageValues(publishedOn: s.today.description)),
             evaluation: .init(show: prepare && [.held, .released].contains(stage), values: TextValues(text: model.effect ?? "")),
-            brief: .init(show: prepare && stage == .held, values: TextValues(text: model.briefReport ?? "")),
+            brief: .init(show: prepare && stage == .held, values: TextValues(text: model.briefReport ?? "", required: rules.briefReport.value)),
             withdraw: .init(show: (prepare || access.canReviewApplication(of: agency)) && !stage.isFinal && stage != .held,
                             values: WithdrawValues(verb: stage.isApproved ? "取消" : "撤回")),
             sitting: .init(show: prepare && model.series && [.preparing, .scheduled].contains(stage), values: SittingValues(venue: model.venue)),
@@ -518,7 +518,7 @@ extension AdminController {
     func setParticipants(req: Request) async throws -> Response {
         struct Form: Content { var participants: [String: ParticipantRowForm]? }
         let rows = Self.ordered(try req.content.decode(Form.self).participants)
-            .filter { r in [r.role, r.personId, r.name, r.title].contains { !($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
+            .filter { Self.filled($0.role, $0.personId, $0.name, $0.title) }
         let input = ParticipantsInput(participants: rows.map { r in
             ParticipantInput(role: r.role ?? "", personId: (r.personId ?? "").isEmpty ? nil : UUID(uuidString: r.personId ?? ""),
                              name: r.name, title: r.title, office: r.office,
@@ -551,7 +551,7 @@ extension AdminController {
     func setProgramme(req: Request) async throws -> Response {
         struct Form: Content { var segments: [String: SegmentRowForm]? }
         let rows = Self.ordered(try req.content.decode(Form.self).segments)
-            .filter { r in [r.kind, r.title, r.speaker, r.minutes].contains { !($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
+            .filter { Self.filled($0.kind, $0.title, $0.speaker, $0.minutes) }
         let input = ProgrammeInput(segments: rows.map { r in
             SegmentInput(kind: r.kind ?? "", title: r.title, speaker: r.speaker, agencyId: r.agencyId.flatMap(UUID.init(uuidString:)),
                          minutes: Int((r.minutes ?? "").trimmingCharacters(in: .whitespaces)) ?? 0)
@@ -564,6 +564,11 @@ extension AdminController {
             kept += (0..<2).map { SegmentFormRow(index: kept.count + $0) }
             forms.programme.values.rows = kept
         }) { s, id in _ = try await s.setProgramme(id, input) }
+    }
+
+    /// Whether a row of a repeated form has anything in it (blank rows are offered for adding).
+    static func filled(_ values: String?...) -> Bool {
+        values.contains { !($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
     /// Rows of a repeated form, in the order of their index.
@@ -634,9 +639,7 @@ extension AdminController {
     func addTranscript(req: Request) async throws -> Response {
         struct Form: Content { var sitting: String?; var entries: [String: TranscriptRowForm]? }
         let f = try req.content.decode(Form.self)
-        let rows = Self.ordered(f.entries).filter { r in
-            [r.speaker, r.text].contains { !($0 ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        }
+        let rows = Self.ordered(f.entries).filter { Self.filled($0.speaker, $0.text) }
         let input = TranscriptInput(sitting: f.sitting.flatMap { Int($0) },
                                     entries: rows.map { TranscriptEntryInput(speaker: $0.speaker ?? "", text: $0.text ?? "") })
         return try await recordCommand(req, .transcript, done: "transcript", typed: { forms, _ in
