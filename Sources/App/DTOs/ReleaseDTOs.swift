@@ -242,7 +242,7 @@ struct DocumentDTO: Content {
     init(_ m: ActivityDocumentModel) {
         id = m.id!
         kind = m.kind
-        kindLabel = ConferenceDocument(rawValue: m.kind)?.label ?? ["other": "其他材料", "transcript": "文字实录", "briefReport": "简报"][m.kind] ?? m.kind
+        kindLabel = DocumentKinds.label(m.kind)
         filename = m.filename
         contentType = m.contentType
         size = m.size

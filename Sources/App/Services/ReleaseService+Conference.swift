@@ -109,16 +109,14 @@ extension ReleaseService {
 
     // MARK: documents
 
-    static let documentKinds = ConferenceDocument.allCases.map(\.rawValue) + ["transcript", "briefReport", "other"]
-
     /// Stores an uploaded document: size- and type-checked by its bytes, kept under the data
     /// directory by a random key (never by its name), then recorded.
     func upload(_ id: UUID?, kind: String?, filename: String?, isPublic: Bool, bytes: [UInt8]) async throws -> ActivityDocumentModel {
         let a = try await activity(id)
         try requirePrepare(a)
         try requireStage(a, .draft, .returned, .preparing, .approved, .scheduled, .held, doing: "上传材料")
-        guard let kind, Self.documentKinds.contains(kind) else {
-            throw DomainError.field("kind", label: "材料类别", "应为：\(Self.documentKinds.joined(separator: "、"))")
+        guard let kind, DocumentKinds.all.contains(kind) else {
+            throw DomainError.field("kind", label: "材料类别", "应为：\(DocumentKinds.all.joined(separator: "、"))")
         }
         // The name is only shown: path separators and control characters are dropped.
         let cleaned = String((filename ?? "").unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) && $0 != "/" && $0 != "\\" })
@@ -157,7 +155,7 @@ extension ReleaseService {
                 if checks.missingMaterials(filed: filed).isEmpty, a.stageValue.isApproved {
                     try await closeDeadlines(a, kinds: [.materials], state: "met", on: tx)
                 }
-                let label = ConferenceDocument(rawValue: kind)?.label ?? kind
+                let label = DocumentKinds.label(kind)
                 try await record(a, .uploadDocument, from: a.stageValue,
                                  note: "\(label)：\(cleaned)（\(type.fileExtension)，\(bytes.count) 字节）" + (doc.late ? "，逾期报送" : ""), on: tx)
             }

@@ -12,7 +12,8 @@ extension ReleaseService {
         var limit = 200
     }
 
-    /// Activities whose lead or joint agency the caller sees, newest event first.
+    /// Activities whose lead or joint agency the caller sees (the newest `limit` created), latest
+    /// event first.
     func list(_ filter: ListFilter) async throws -> [ReleaseActivityModel] {
         var q = ReleaseActivityModel.query(on: db)
         if let visible = access.visibleAgencies {
@@ -24,7 +25,9 @@ extension ReleaseService {
         if let a = filter.agency { q = q.filter(\.$agencyID == a) }
         if let f = filter.from { q = q.filter(\.$startsAt >= f) }
         if let t = filter.to { q = q.filter(\.$startsAt < t) }
-        return try await q.sort(\.$startsAt, .descending).sort(\.$createdAt, .descending).limit(filter.limit).all()
+        // Sorted here: SQLite and PostgreSQL put records without a time at opposite ends.
+        let rows = try await q.sort(\.$createdAt, .descending).limit(filter.limit).all()
+        return rows.sorted { ($0.startsAt ?? $0.createdAt ?? .distantPast) > ($1.startsAt ?? $1.createdAt ?? .distantPast) }
     }
 
     /// What waits for the caller, soonest due first: the news office's reviews, an approver's
@@ -32,30 +35,36 @@ extension ReleaseService {
     func inbox() async throws -> [ReleaseActivityModel] {
         let open: [ActivityStage] = [.draft, .signOff, .review, .returned, .approval, .preparing, .approved, .scheduled, .held]
         let candidates = try await list(ListFilter(limit: 1000)).filter { open.contains($0.stageValue) }
-        var out: [ReleaseActivityModel] = []
-        let profiles = app.profiles
         let jurisdictions = try await JurisdictionModel.query(on: db).all()
-        func profile(_ j: String) -> PolicyProfile? { jurisdictions.first { $0.id == j }.flatMap { profiles[$0.profileID] } }
-        for a in candidates {
-            let agency = a.agencyID.uuidString
+        return candidates.filter { a in
             switch a.stageValue {
-            case .review:
-                if access.canReviewApplication(of: agency), a.submittedBy != userID { out.append(a) }
-            case .signOff:
-                if let p = profile(a.jurisdictionID), user.officeHolder.holds(p.conference.applicationSignOff.value, for: agency, tree: access.tree),
-                   a.submittedBy != userID { out.append(a) }
-            case .approval:
-                if let p = profile(a.jurisdictionID) {
-                    let chain = ApprovalChain(rules: p.conference.approval, major: a.major)
-                    if chain.stages.indices.contains(a.approvalStage),
-                       !user.officeHolder.matching(chain.stages[a.approvalStage], for: agency, tree: access.tree).isEmpty,
-                       a.submittedBy != userID { out.append(a) }
-                }
+            case .signOff, .review, .approval:
+                guard let j = jurisdictions.first(where: { $0.id == a.jurisdictionID }), let p = app.profiles[j.profileID] else { return false }
+                return decisionOpen(to: a, profile: p) != nil
             default:
-                if access.canPrepareActivity(of: agency), user.roleValue != .newsOffice || access.actor.agencyID == agency { out.append(a) }
+                let agency = a.agencyID.uuidString
+                return access.canPrepareActivity(of: agency) && (user.roleValue != .newsOffice || access.actor.agencyID == agency)
             }
         }
-        return out
+    }
+
+    /// The decision the caller may take on `a` now — sign-off, review or an approval stage —
+    /// by the same tests the commands apply (which still decide). Used by the inbox and the web.
+    func decisionOpen(to a: ReleaseActivityModel, profile: PolicyProfile) -> DecisionKind? {
+        let agency = a.agencyID.uuidString
+        guard a.submittedBy != userID else { return nil }
+        switch a.stageValue {
+        case .signOff:
+            return user.officeHolder.holds(profile.conference.applicationSignOff.value, for: agency, tree: access.tree) ? .signOff : nil
+        case .review:
+            return isReviewer(of: a) && a.createdBy != userID ? .review : nil
+        case .approval:
+            let chain = ApprovalChain(rules: profile.conference.approval, major: a.major)
+            guard chain.stages.indices.contains(a.approvalStage) else { return nil }
+            return user.officeHolder.matching(chain.stages[a.approvalStage], for: agency, tree: access.tree).isEmpty ? nil : .approval
+        default:
+            return nil
+        }
     }
 
     func deadlines(for ids: [UUID]) async throws -> [UUID: [DeadlineModel]] {

@@ -267,9 +267,7 @@ struct ReleaseService {
     func review(_ id: UUID?, _ input: DecisionInput) async throws -> ReleaseActivityModel {
         let a = try await activity(id)
         try requireStage(a, .review, doing: "审核")
-        guard access.canReviewApplication(of: a.agencyID.uuidString),
-              user.agencyID?.uuidString == access.tree.supervisingNewsOffice(of: a.agencyID.uuidString)
-                || access.tree.isAbove(user.agencyID?.uuidString ?? "", a.agencyID.uuidString) else {
+        guard isReviewer(of: a) else {
             throw DomainError(.forbidden, code: "not_reviewer", message: "只有主管该单位的新闻办可以审核此申报。")
         }
         if a.submittedBy == userID || a.createdBy == userID {
@@ -293,6 +291,12 @@ struct ReleaseService {
             try await record(a, action, from: .review, note: comment, on: tx)
         }
         return a
+    }
+
+    /// The news office of the agency's level reviews its applications (001 §15(二); 003 §31(一)).
+    func isReviewer(of a: ReleaseActivityModel) -> Bool {
+        let agency = a.agencyID.uuidString
+        return access.canReviewApplication(of: agency) && user.agencyID?.uuidString == access.tree.supervisingNewsOffice(of: agency)
     }
 
     /// One stage of the content-approval chain (001 §15(三); 003 §31(二)(三)). Nobody approves

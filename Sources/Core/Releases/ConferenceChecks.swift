@@ -87,7 +87,7 @@ public struct ConferenceChecks: Sendable {
         if how.hasSuffix("。") { how.removeLast() }
         throw DomainError(
             .invalid, code: "application_late",
-            message: "申报过晚：发布会须至少提前\(lead)个工作日申报（\(cite)）。\(event)的发布会最迟应于\(deadline.day)（\(deadline.day.weekdayName)）申报；今天申报，最早可安排在\(earliest.date)（\(earliest.date.weekdayName)）。计算方法：\(how)。确属紧急的，请勾选“紧急”并写明理由。",
+            message: "申报过晚：发布会须至少提前\(lead)个工作日申报（\(cite)）。\(event)的发布会最迟应于\(deadline.day)（\(deadline.day.weekdayName)）申报；今天申报，最早可安排在\(earliest.date)（\(earliest.date.weekdayName)）。计算方法：\(how)。确属紧急的，可作为紧急申报提交并写明紧急理由。",
             fields: ["startsAt": "最早可安排在\(earliest.date)", "urgentReason": "紧急申报须写明理由"])
     }
 

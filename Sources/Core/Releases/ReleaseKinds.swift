@@ -114,3 +114,15 @@ public enum SegmentKind: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+/// What an uploaded document is: one of the conference documents, or a record of afterwards.
+public enum DocumentKinds {
+    /// Kinds beyond `ConferenceDocument`, with their labels.
+    public static let records: [(kind: String, label: String)] = [("transcript", "文字实录"), ("briefReport", "简报"), ("other", "其他材料")]
+
+    public static var all: [String] { ConferenceDocument.allCases.map(\.rawValue) + records.map(\.kind) }
+
+    public static func label(_ kind: String) -> String {
+        ConferenceDocument(rawValue: kind)?.label ?? records.first { $0.kind == kind }?.label ?? kind
+    }
+}

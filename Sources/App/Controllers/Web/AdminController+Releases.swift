@@ -244,12 +244,10 @@ extension AdminController {
         // someone it will not refuse for their role (the service still decides).
         let prepare = access.canPrepareActivity(of: agency)
         let conference = model.formValue.isConference
-        let own = model.submittedBy == s.userID
-        let holder = s.user.officeHolder
-        let canSignOff = stage == .signOff && !own && holder.holds(rules.applicationSignOff.value, for: agency, tree: access.tree)
-        let canReview = stage == .review && access.canReviewApplication(of: agency) && !own && model.createdBy != s.userID
-        let canApprove = stage == .approval && !own && chain.stages.indices.contains(model.approvalStage)
-            && !holder.matching(chain.stages[model.approvalStage], for: agency, tree: access.tree).isEmpty
+        let decision = s.decisionOpen(to: model, profile: profile)
+        let canSignOff = decision == .signOff
+        let canReview = decision == .review
+        let canApprove = decision == .approval
 
         let approveOrReturn = [ChoiceOption(value: "approve", label: "同意"), ChoiceOption(value: "return", label: "退回修改")]
         var review = DecisionValues(choices: approveOrReturn + [ChoiceOption(value: "reject", label: "不予通过")])
@@ -262,9 +260,7 @@ extension AdminController {
         var assess = AssessmentValues(reviewer: s.user.displayName)
         assess.kinds = [ChoiceOption(value: DecisionKind.confidentiality.rawValue, label: DecisionKind.confidentiality.label)]
             + (conference ? [ChoiceOption(value: DecisionKind.stability.rawValue, label: DecisionKind.stability.label)] : [])
-        let uploadKinds = ReleaseService.documentKinds.map { k in
-            ChoiceOption(value: k, label: ConferenceDocument(rawValue: k)?.label ?? ["transcript": "文字实录", "briefReport": "简报", "other": "其他材料"][k] ?? k)
-        }
+        let uploadKinds = DocumentKinds.all.map { ChoiceOption(value: $0, label: DocumentKinds.label($0)) }
 
         var submitHints: [String] = []
         if conference {
