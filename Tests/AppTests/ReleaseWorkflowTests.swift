@@ -293,7 +293,7 @@ final class ReleaseWorkflowTests: XCTestCase {
             _ = try await fgwLater.activity(.POST, "/api/v1/activities/\(id)/hold", "{}")
             a = try await fgwLater.activity(.POST, "/api/v1/activities/\(id)/brief-report", #"{"text":"简报：联合发布会已举行。"}"#)
             XCTAssertEqual(a.stage, "closed")
-            XCTAssertTrue(a.timeline.contains { $0.action == "change" && $0.note.contains("地点：市政府新闻发布厅（自主召开的可用本部门会议室） → 市政府第二会议室") })
+            XCTAssertTrue(a.timeline.contains { $0.action == "change" && $0.note.contains("地点：市政府新闻发布厅 → 市政府第二会议室") })
         }
     }
 
@@ -354,6 +354,88 @@ final class ReleaseWorkflowTests: XCTestCase {
             _ = try await fgw.activity(.POST, "/api/v1/activities/\(w.id)/assessments", #"{"kind":"confidentiality","outcome":"passed","reviewer":"钱伟"}"#)
             w = try await fgw.activity(.POST, "/api/v1/activities/\(w.id)/release")
             XCTAssertEqual(w.stage, "released")
+        }
+    }
+
+    /// Loopholes found in review: each must stay closed.
+    func testReturnsStartANewRoundLeadersSeeTheirOwnAndBadProgrammesAreRefused() async throws {
+        try await withApp { app, clock in
+            let fgw = try await caller(app, "wulong-fgw")
+            let head = try await caller(app, "wulong-fgw-head")
+            let agency = try await app.agency("wulong", "区发展和改革委员会")
+            // A head who returned a release approves the resubmission (a return starts a new round).
+            var w = try await fgw.activity(.POST, "/api/v1/activities", """
+            {"agencyId": "\(agency.id!)", "title": "答记者问", "form": "remoteAnswer", "category": "publicConcern"}
+            """, expect: .created)
+            _ = try await fgw.activity(.POST, "/api/v1/activities/\(w.id)/submit", "{}")
+            w = try await head.activity(.POST, "/api/v1/activities/\(w.id)/approval", #"{"decision":"return","comment":"口径再斟酌"}"#)
+            XCTAssertEqual(w.round, 2)
+            _ = try await fgw.activity(.POST, "/api/v1/activities/\(w.id)/submit", "{}")
+            w = try await head.activity(.POST, "/api/v1/activities/\(w.id)/approval", #"{"decision":"approve"}"#)
+            XCTAssertEqual(w.stage, "approved")
+
+            // Another department's head sees nothing of it; the deputy head of the level does.
+            try await (try await caller(app, "wulong-jw-head")).send(.GET, "/api/v1/activities/\(w.id)", expect: .notFound)
+            let jwHeadList = try await (try await caller(app, "wulong-jw-head")).send(.GET, "/api/v1/activities").content.decode([ActivitySummaryDTO].self)
+            XCTAssertFalse(jwHeadList.contains { $0.agencyId == agency.id })
+            try await (try await caller(app, "wulong-leader")).send(.GET, "/api/v1/activities/\(w.id)")
+
+            // A conference for the programme and participant checks.
+            var a = try await fgw.activity(.POST, "/api/v1/activities", """
+            {"agencyId": "\(agency.id!)", "title": "发布会", "form": "pressConference", "category": "other", "startsAt": "2026-12-28 10:00"}
+            """, expect: .created)
+            let overflow = try await fgw.error(.PUT, "/api/v1/activities/\(a.id)/programme",
+                                               #"{"segments":[{"kind":"qa","minutes":9223372036854775807},{"kind":"qa","minutes":1}]}"#,
+                                               expect: .unprocessableEntity)
+            XCTAssertNotNil(overflow.fields["segments[0].minutes"])
+            let huludaoAgency = try await app.agency("huludao", "市发展和改革委员会")
+            let foreign = try await fgw.error(.PUT, "/api/v1/activities/\(a.id)/programme", """
+            {"segments":[{"kind":"statement","agencyId":"\(huludaoAgency.id!)","minutes":10},{"kind":"qa","minutes":10}]}
+            """, expect: .unprocessableEntity)
+            XCTAssertNotNil(foreign.fields["segments[0].agencyId"])
+            let declared = try await fgw.error(.PUT, "/api/v1/activities/\(a.id)/participants",
+                                               #"{"participants":[{"role":"mainSpeaker","name":"随便一人","office":"agencyPrincipal"}]}"#,
+                                               expect: .unprocessableEntity)
+            XCTAssertTrue(declared.message.contains("须从名册中选择人员"), declared.message)
+
+            // A change after approval to a date inside the lead time needs an urgent reason.
+            for kind in ["applicationForm", "workPlan", "statement"] { try await fgw.upload(a.id, kind) }
+            _ = try await fgw.activity(.POST, "/api/v1/activities/\(a.id)/submit", "{}")
+            _ = try await head.activity(.POST, "/api/v1/activities/\(a.id)/sign-off", #"{"decision":"approve"}"#)
+            _ = try await (try await caller(app, "wulong-news")).activity(.POST, "/api/v1/activities/\(a.id)/review", #"{"decision":"approve"}"#)
+            a = try await head.activity(.POST, "/api/v1/activities/\(a.id)/approval", #"{"decision":"approve"}"#)
+            XCTAssertEqual(a.deadlines.first { $0.kind == "review" }?.state, "met")
+            let tooSoon = try await fgw.error(.POST, "/api/v1/activities/\(a.id)/change",
+                                              #"{"startsAt":"2026-11-24 10:00","reason":"提前"}"#, expect: .unprocessableEntity)
+            XCTAssertEqual(tooSoon.error, "application_late")
+            a = try await fgw.activity(.POST, "/api/v1/activities/\(a.id)/change",
+                                       #"{"startsAt":"2026-11-24 10:00","reason":"提前","urgentReason":"区委临时部署"}"#)
+            XCTAssertEqual(a.urgentReason, "区委临时部署")
+            // The new review is answered after its clock: kept as late, not met.
+            clock.advance(30 * 86_400)
+            a = try await (try await caller(app, "wulong-news")).activity(.POST, "/api/v1/activities/\(a.id)/review", #"{"decision":"reject","comment":"时间已过"}"#)
+            XCTAssertEqual(a.deadlines.filter { $0.kind == "review" }.map(\.state), ["met", "late"])
+        }
+    }
+
+    func testTheTopNewsOfficesOwnConferenceGoesStraightToContentApproval() async throws {
+        try await withApp { app, _ in
+            let news = try await caller(app, "wulong-news")
+            let office = try await app.agency("wulong", "区政府新闻办")
+            let a = try await news.activity(.POST, "/api/v1/activities", """
+            {"agencyId": "\(office.id!)", "title": "年度新闻记者招待会", "form": "pressConference", "category": "other", "startsAt": "2026-12-29 10:00"}
+            """, expect: .created)
+            for kind in ["applicationForm", "workPlan", "statement"] { try await news.upload(a.id, kind) }
+            _ = try await news.activity(.POST, "/api/v1/activities/\(a.id)/submit", "{}")
+            // A principal of the news office signs off; no office above it reviews.
+            let director = try await app.api(.POST, "/api/v1/users", as: try await app.bearer("admin"), json: """
+            {"username":"wulong-news-head","displayName":"王晓燕","password":"\(demoPassword)","role":"approver",
+             "agencyId":"\(office.id!)","offices":["agencyPrincipal"]}
+            """)
+            XCTAssertEqual(director.status, .created, director.body.string)
+            let signed = try await (try await caller(app, "wulong-news-head")).activity(.POST, "/api/v1/activities/\(a.id)/sign-off", #"{"decision":"approve"}"#)
+            XCTAssertEqual(signed.stage, "approval")
+            XCTAssertTrue(signed.timeline.last?.note.contains("直接进入内容审定") ?? false)
         }
     }
 

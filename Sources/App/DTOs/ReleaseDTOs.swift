@@ -80,6 +80,8 @@ struct ChangeInput: Content {
     var title: String?
     var summary: String?
     var reason: String?
+    /// Required when the new time is inside the lead time (紧急).
+    var urgentReason: String?
 }
 
 struct PreviewInput: Content {

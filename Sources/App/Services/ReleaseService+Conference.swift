@@ -43,9 +43,13 @@ extension ReleaseService {
                 row.title = v.text(p.title, field: "participants[\(i)].title", label: "第\(i + 1)人的职务", required: false, max: 100) ?? ""
             }
             if let raw = p.office, !raw.isEmpty {
-                // Offices the roster cannot show (分管副区长, 授权的负责人…) are declared, and shown as declared.
+                // Only offices the roster cannot show (分管副区长, 授权的负责人…) may be declared; a
+                // principal, spokesperson or news-office post must be picked from the roster.
                 guard let o = Official(rawValue: raw) else {
                     v.add("participants[\(i)].office", "第\(i + 1)人的职务类别无效"); continue
+                }
+                guard Self.declarableOffices.contains(o) else {
+                    v.add("participants[\(i)].office", "第\(i + 1)人：“\(o.label)”须从名册中选择人员，不能自行填写"); continue
                 }
                 offices.insert(o)
             }
@@ -71,6 +75,10 @@ extension ReleaseService {
         return a
     }
 
+    /// Offices no roster post carries, which a participant may be declared to hold.
+    static let declarableOffices: Set<Official> = [.deputyHead, .authorisedLeader, .deputySecretaryGeneral, .partySecretary,
+                                                  .propagandaDeputy, .superiorAuthority]
+
     /// The programme, checked against the event limits of the profile (003 §33).
     func setProgramme(_ id: UUID?, _ input: ProgrammeInput) async throws -> ReleaseActivityModel {
         let a = try await activity(id)
@@ -78,6 +86,7 @@ extension ReleaseService {
         try requireStage(a, .draft, .returned, .preparing, .scheduled, doing: "确定议程")
         guard input.segments.count <= 50 else { throw DomainError.field("segments", label: "议程", "不能超过50项") }
         var v = Validator()
+        let ownAgencies = Set(try await ActivityAgencyModel.query(on: db).filter(\.$activityID == a.id!).all().map(\.agencyID))
         var draft: [ActivitySegmentModel] = []
         for (i, s) in input.segments.enumerated() {
             let kind = SegmentKind(rawValue: s.kind)
@@ -88,6 +97,9 @@ extension ReleaseService {
             row.kind = s.kind
             row.title = v.text(s.title, field: "segments[\(i)].title", label: "第\(i + 1)项的内容", required: false, max: 200) ?? (kind?.label ?? "")
             row.speaker = v.text(s.speaker, field: "segments[\(i)].speaker", label: "第\(i + 1)项的发言人", required: false, max: 100) ?? ""
+            if let agency = s.agencyId, !ownAgencies.contains(agency) {
+                v.add("segments[\(i)].agencyId", "第\(i + 1)项的发言单位须为本次发布的牵头或联合发布单位")
+            }
             row.agencyID = s.agencyId
             row.minutes = s.minutes
             draft.append(row)
@@ -285,6 +297,13 @@ extension ReleaseService {
         }
         let from = a.stageValue
         let checks = try await checks(for: a)
+        let urgent = input.urgentReason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if a.formValue.isConference, startsAt != a.startsAt, a.conferenceClass != ConferenceClass.emergency.rawValue,
+           let day = startsAt.map({ CivilDate($0) }) {
+            // A new date must keep the lead time too (001 §15(一); 003 §31(一)), or be urgent.
+            try checks.checkLeadTime(event: day, today: today, urgentReason: urgent)
+            if let urgent, !urgent.isEmpty { a.urgentReason = urgent }
+        }
         let (newStart, changed) = (startsAt, changes)
         try await db.transaction { tx in
             try await closeDeadlines(a, kinds: DeadlineKind.allCases, state: "cancelled", on: tx)

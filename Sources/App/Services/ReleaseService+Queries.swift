@@ -17,7 +17,7 @@ extension ReleaseService {
     func list(_ filter: ListFilter) async throws -> [ReleaseActivityModel] {
         var q = ReleaseActivityModel.query(on: db)
         if let visible = access.visibleAgencies {
-            let ids = visible.compactMap(UUID.init(uuidString:))
+            let ids = visible.compactMap(UUID.init(uuidString:)).filter(canSeeActivities(of:))
             let joint = try await ActivityAgencyModel.query(on: db).filter(\.$agencyID ~~ ids).all().map(\.activityID)
             q = q.group(.or) { $0.filter(\.$agencyID ~~ ids).filter(\.$id ~~ joint) }
         }
@@ -36,21 +36,23 @@ extension ReleaseService {
         let open: [ActivityStage] = [.draft, .signOff, .review, .returned, .approval, .preparing, .approved, .scheduled, .held]
         let candidates = try await list(ListFilter(limit: 1000)).filter { open.contains($0.stageValue) }
         let jurisdictions = try await JurisdictionModel.query(on: db).all()
-        return candidates.filter { a in
+        var out: [ReleaseActivityModel] = []
+        for a in candidates {
             switch a.stageValue {
             case .signOff, .review, .approval:
-                guard let j = jurisdictions.first(where: { $0.id == a.jurisdictionID }), let p = app.profiles[j.profileID] else { return false }
-                return decisionOpen(to: a, profile: p) != nil
+                guard let j = jurisdictions.first(where: { $0.id == a.jurisdictionID }), let p = app.profiles[j.profileID] else { continue }
+                if try await decisionOpen(to: a, profile: p) != nil { out.append(a) }
             default:
                 let agency = a.agencyID.uuidString
-                return access.canPrepareActivity(of: agency) && (user.roleValue != .newsOffice || access.actor.agencyID == agency)
+                if access.canPrepareActivity(of: agency), user.roleValue != .newsOffice || access.actor.agencyID == agency { out.append(a) }
             }
         }
+        return out
     }
 
     /// The decision the caller may take on `a` now — sign-off, review or an approval stage —
     /// by the same tests the commands apply (which still decide). Used by the inbox and the web.
-    func decisionOpen(to a: ReleaseActivityModel, profile: PolicyProfile) -> DecisionKind? {
+    func decisionOpen(to a: ReleaseActivityModel, profile: PolicyProfile) async throws -> DecisionKind? {
         let agency = a.agencyID.uuidString
         guard a.submittedBy != userID else { return nil }
         switch a.stageValue {
@@ -60,7 +62,8 @@ extension ReleaseService {
             return isReviewer(of: a) && a.createdBy != userID ? .review : nil
         case .approval:
             let chain = ApprovalChain(rules: profile.conference.approval, major: a.major)
-            guard chain.stages.indices.contains(a.approvalStage) else { return nil }
+            guard chain.stages.indices.contains(a.approvalStage),
+                  !(try await approvals(of: a)).contains(where: { $0.decidedBy == userID }) else { return nil }
             return user.officeHolder.matching(chain.stages[a.approvalStage], for: agency, tree: access.tree).isEmpty ? nil : .approval
         default:
             return nil
@@ -94,7 +97,9 @@ extension ReleaseService {
     /// Open clocks the caller sees, soonest first.
     func openDeadlines() async throws -> [DeadlineModel] {
         var q = DeadlineModel.query(on: db).filter(\.$state == "open")
-        if let visible = access.visibleAgencies { q = q.filter(\.$agencyID ~~ visible.compactMap(UUID.init(uuidString:))) }
+        if let visible = access.visibleAgencies {
+            q = q.filter(\.$agencyID ~~ visible.compactMap(UUID.init(uuidString:)).filter(canSeeActivities(of:)))
+        }
         return try await q.sort(\.$dueAt).limit(500).all()
     }
 

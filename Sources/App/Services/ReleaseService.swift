@@ -21,10 +21,22 @@ struct ReleaseService {
     /// The activity, if the caller sees its lead agency or one of its joint agencies.
     func activity(_ id: UUID?) async throws -> ReleaseActivityModel {
         guard let id, let a = try await ReleaseActivityModel.find(id, on: db) else { throw DomainError.notFound("发布活动") }
-        if access.canSee(agency: a.agencyID.uuidString) { return a }
         let joint = try await ActivityAgencyModel.query(on: db).filter(\.$activityID == id).all()
-        guard joint.contains(where: { access.canSee(agency: $0.agencyID.uuidString) }) else { throw DomainError.notFound("发布活动") }
+        guard joint.map(\.agencyID).contains(where: canSeeActivities(of:)) || canSeeActivities(of: a.agencyID) else {
+            throw DomainError.notFound("发布活动")
+        }
         return a
+    }
+
+    /// Whose activities the caller sees. A leader sees its own agency's, and those of the
+    /// agencies it holds an office for (a 分管副区长 the whole level; a department head only its
+    /// department) — not every draft of its level, which the roster scope would allow.
+    func canSeeActivities(of agency: UUID) -> Bool {
+        let id = agency.uuidString
+        guard access.canSee(agency: id) else { return false }
+        guard user.roleValue == .approver else { return true }
+        let holder = user.officeHolder
+        return user.agencyID == agency || holder.offices.contains { holder.holds($0, for: id, tree: access.tree) }
     }
 
     func agency(_ id: UUID?) async throws -> AgencyModel {
@@ -249,13 +261,23 @@ struct ReleaseService {
                                   offices: [required], input: input, comment: comment, on: tx)
             if decision == "approve" {
                 try checkLeadTime(a, checks: checks, urgent: a.urgentReason)
-                a.stage = ActivityStage.review.rawValue
                 try await closeDeadlines(a, kinds: [.application], state: "met", on: tx)
-                if let d = checks.reviewDeadline(arrived: today) { try await openDeadline(a, d, on: tx) }
+                var note = comment
+                if access.tree.supervisingNewsOffice(of: a.agencyID.uuidString) == nil {
+                    // The top news office's own conference: there is no office above it in the
+                    // jurisdiction to review it, so it goes straight to content approval.
+                    a.stage = ActivityStage.approval.rawValue
+                    a.approvalStage = 0
+                    note += (note.isEmpty ? "" : "；") + "本级无上级新闻办审核，直接进入内容审定"
+                } else {
+                    a.stage = ActivityStage.review.rawValue
+                    if let d = checks.reviewDeadline(arrived: today) { try await openDeadline(a, d, on: tx) }
+                }
                 try await a.update(on: tx)
-                try await record(a, .signOff, from: .signOff, note: comment, on: tx)
+                try await record(a, .signOff, from: .signOff, note: note, on: tx)
             } else {
                 a.stage = ActivityStage.returned.rawValue
+                a.round += 1  // the next submission is a new round; this one's decisions stay as history
                 try await a.update(on: tx)
                 try await record(a, .refuseSignOff, from: .signOff, note: comment, on: tx)
             }
@@ -287,10 +309,17 @@ struct ReleaseService {
             if to == .rejected { try await closeDeadlines(a, kinds: DeadlineKind.allCases, state: "cancelled", on: tx) }
             a.stage = to.rawValue
             a.approvalStage = 0
+            if to == .returned { a.round += 1 }
             try await a.update(on: tx)
             try await record(a, action, from: .review, note: comment, on: tx)
         }
         return a
+    }
+
+    /// The approval decisions of the current round (a return starts a new round).
+    func approvals(of a: ReleaseActivityModel) async throws -> [ActivityDecisionModel] {
+        try await ActivityDecisionModel.query(on: db).filter(\.$activityID == a.id!)
+            .filter(\.$kind == DecisionKind.approval.rawValue).filter(\.$round == a.round).all()
     }
 
     /// The news office of the agency's level reviews its applications (001 §15(二); 003 §31(一)).
@@ -306,8 +335,7 @@ struct ReleaseService {
         try requireStage(a, .approval, doing: "审定")
         let profile = try await profile(jurisdiction: a.jurisdictionID)
         let chain = ApprovalChain(rules: profile.conference.approval, major: a.major)
-        let earlier = try await ActivityDecisionModel.query(on: db).filter(\.$activityID == a.id!)
-            .filter(\.$kind == DecisionKind.approval.rawValue).filter(\.$round == a.round).all()
+        let earlier = try await approvals(of: a)
         let acting = try chain.check(stage: a.approvalStage, holder: user.officeHolder, agency: a.agencyID.uuidString,
                                      tree: access.tree, submittedBy: a.submittedBy?.uuidString ?? "",
                                      decidedBy: earlier.map(\.decidedBy.uuidString))
@@ -320,6 +348,7 @@ struct ReleaseService {
             if decision == "return" {
                 a.stage = ActivityStage.returned.rawValue
                 a.approvalStage = 0
+                a.round += 1
                 try await a.update(on: tx)
                 try await record(a, .refuseApproval, from: .approval, note: "第\(stage + 1)级：\(comment)", on: tx)
                 return
@@ -503,7 +532,8 @@ struct ReleaseService {
         let open = try await DeadlineModel.query(on: tx).filter(\.$subjectID == a.id!).filter(\.$state == "open")
             .filter(\.$kind ~~ kinds.map(\.rawValue)).all()
         for row in open {
-            row.state = state
+            // A clock met after its due time is kept as late, for the yearly evaluation.
+            row.state = state == "met" && now >= row.dueAt ? "late" : state
             row.closedAt = now
             try await row.update(on: tx)
         }

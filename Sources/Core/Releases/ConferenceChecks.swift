@@ -87,7 +87,7 @@ public struct ConferenceChecks: Sendable {
         if how.hasSuffix("。") { how.removeLast() }
         throw DomainError(
             .invalid, code: "application_late",
-            message: "申报过晚：发布会须至少提前\(lead)个工作日申报（\(cite)）。\(event)的发布会最迟应于\(deadline.day)（\(deadline.day.weekdayName)）申报；今天申报，最早可安排在\(earliest.date)（\(earliest.date.weekdayName)）。计算方法：\(how)。确属紧急的，可作为紧急申报提交并写明紧急理由。",
+            message: "申报过晚：发布会须至少提前\(lead)个工作日申报（\(cite)）。\(event)的发布会最迟应于\(deadline.day)（\(deadline.day.weekdayName)）申报；今天申报，最早可安排在\(earliest.date)（\(earliest.date.weekdayName)）。计算方法：\(how)。确属紧急的，可作为紧急申报提交并写明紧急理由（已提交的申报请退回申报单位改为紧急申报）。",
             fields: ["startsAt": "最早可安排在\(earliest.date)", "urgentReason": "紧急申报须写明理由"])
     }
 
@@ -141,7 +141,7 @@ public struct ConferenceChecks: Sendable {
         if hosts.isEmpty { v.add("participants", "须确定主持人") }
         if let rule = rules.speakers.value {
             let r = level == .government ? rule.governmentLevel : rule.newsOfficeLevel
-            let cite = Self.cite(rules.speakers)
+            let cite = rules.speakers.source
             for p in mains where p.offices.isDisjoint(with: r.main) {
                 v.add("participants", "主发布人“\(p.name)”不符合要求：\(level.label)的发布会，主发布人应为\(r.main.labels)（\(cite)）")
             }
@@ -185,12 +185,15 @@ public struct ConferenceChecks: Sendable {
         if form == .pressConference, rules.qaRequired.value, !segments.contains(where: { $0.kind == .qa }) {
             v.add("segments", "缺少记者提问环节（\(Self.cite(rules.qaRequired))）")
         }
-        let total = segments.reduce(0) { $0 + $1.minutes }
+        // Out-of-range minutes are already refused above; clamped here so the sum cannot overflow.
+        let clamped = segments.map { min(max($0.minutes, 0), 600) }
+        let total = clamped.reduce(0, +)
         if let max = rules.maxDurationMinutes.value, total > max {
             v.add("segments", "发布会总时长\(total)分钟，超过上限\(max)分钟（\(Self.cite(rules.maxDurationMinutes))）")
         }
         if let lead = jointLeadAgency, let max = rules.jointLeadMinutes.value {
-            let leadMinutes = segments.filter { $0.kind == .statement && $0.agencyID == lead }.reduce(0) { $0 + $1.minutes }
+            // A statement without an agency is the lead agency's: the limit cannot be dodged by leaving it out.
+            let leadMinutes = zip(segments, clamped).filter { $0.0.kind == .statement && ($0.0.agencyID ?? lead) == lead }.reduce(0) { $0 + $1.1 }
             if leadMinutes > max {
                 v.add("segments", "联合发布中主发布单位发布时间\(leadMinutes)分钟，超过上限\(max)分钟（\(Self.cite(rules.jointLeadMinutes))）")
             }

@@ -31,7 +31,8 @@ public enum AttachmentSniffer {
     public static func sniff(_ bytes: [UInt8], filename: String, maxBytes: Int) throws(DomainError) -> AttachmentType {
         if bytes.isEmpty { throw DomainError.field("file", label: "文件", "不能为空", code: "attachment_empty") }
         if bytes.count > maxBytes {
-            throw DomainError.field("file", label: "文件", "不能超过\(maxBytes / 1_048_576) MB（当前\(bytes.count / 1_048_576) MB）", code: "attachment_too_large")
+            let mb = { (n: Int) in String(format: "%.1f", Double(n) / 1_048_576) }
+            throw DomainError.field("file", label: "文件", "不能超过\(mb(maxBytes)) MB（当前\(mb(bytes.count)) MB）", code: "attachment_too_large")
         }
         let ext = filename.split(separator: ".").last.map { $0.lowercased() } ?? ""
         func starts(_ magic: [UInt8]) -> Bool { bytes.starts(with: magic) }
@@ -56,7 +57,7 @@ public enum AttachmentSniffer {
               !sample.contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) }) else {
             throw refused("类型无法识别")
         }
-        let head = text.prefix(2048).lowercased().trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = String(text.drop { $0.isWhitespace }.prefix(2048)).lowercased()
         let markup = ["<!doctype", "<html", "<script", "<svg", "<?xml", "<body", "<iframe", "<head"]
         if head.hasPrefix("<") || markup.contains(where: { head.contains($0) }) {
             throw refused("是网页或标记文件（HTML/SVG/XML），不予接收")

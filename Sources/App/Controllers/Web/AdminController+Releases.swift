@@ -244,7 +244,7 @@ extension AdminController {
         // someone it will not refuse for their role (the service still decides).
         let prepare = access.canPrepareActivity(of: agency)
         let conference = model.formValue.isConference
-        let decision = s.decisionOpen(to: model, profile: profile)
+        let decision = try await s.decisionOpen(to: model, profile: profile)
         let canSignOff = decision == .signOff
         let canReview = decision == .review
         let canApprove = decision == .approval
