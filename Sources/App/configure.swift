@@ -27,6 +27,7 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
     app.migrations.add(CreateSchema())
     app.migrations.add(CreateCalendar())
     app.migrations.add(CreateReleases())
+    app.migrations.add(CreateNotifications())
 
     app.views.use(.leaf)
     if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {

@@ -11,6 +11,11 @@ public func prepareForServe(_ app: Application) async throws {
     let password = app.settings.adminPassword ?? Tokens.random(bytes: 12)
     let adminCreated = try await DemoSeed.ensureAdmin(app: app, password: password, now: now)
     let seeded = try await DemoSeed.seedIfEmpty(app: app, password: password, now: now)
+    // The deadline scheduler: a sweep at start-up (clocks that ran out while the server was
+    // down fire now), then one every FABU_SCHEDULER_SECONDS.
+    if app.settings.schedulerSeconds > 0 {
+        app.lifecycle.use(SchedulerLifecycle(interval: .seconds(Int64(app.settings.schedulerSeconds))))
+    }
     var lines = ["", "新闻发布工作管理平台 Fabu"]
     if adminCreated {
         lines.append("  管理员账号：admin")
@@ -19,7 +24,7 @@ public func prepareForServe(_ app: Application) async throws {
         lines.append("  管理员账号 admin 已存在，请用原密码登录（忘记时：fabu users set-password admin）")
     }
     if seeded {
-        lines.append("  演示账号（密码与管理员初始密码相同）：" + DemoSeed.accounts.map(\.0).joined(separator: "、"))
+        lines.append("  演示账号（密码与管理员初始密码相同）：" + (DemoSeed.accounts.map(\.0) + DemoSeed.approvers.map(\.0)).joined(separator: "、"))
     }
     lines.append("  登录地址：打开下方地址后进入 /admin")
     lines.append("")

@@ -20,6 +20,10 @@ public struct Settings: Sendable, Equatable {
     /// The largest document accepted (`FABU_MAX_UPLOAD_MB`, default 20).
     public var maxUploadBytes: Int
 
+    /// Seconds between two sweeps of the deadline scheduler (`FABU_SCHEDULER_SECONDS`, default
+    /// 30; 0 turns it off, e.g. on an instance that only serves pages).
+    public var schedulerSeconds: Int
+
     /// Uploaded documents: under the data directory, outside any served path.
     public var attachmentsDirectory: String { dataDirectory + "/attachments" }
 
@@ -29,7 +33,8 @@ public struct Settings: Sendable, Equatable {
     }
 
     public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false,
-                profilesDirectory: String? = nil, maxUploadBytes: Int = 20 * 1_048_576) {
+                profilesDirectory: String? = nil, maxUploadBytes: Int = 20 * 1_048_576, schedulerSeconds: Int = 30) {
+        self.schedulerSeconds = schedulerSeconds
         self.profilesDirectory = profilesDirectory
         self.maxUploadBytes = maxUploadBytes
         self.database = database
@@ -81,8 +86,13 @@ public struct Settings: Sendable, Equatable {
         if let raw = env["FABU_MAX_UPLOAD_MB"], !raw.isEmpty {
             if let n = Int(raw), (1...200).contains(n) { maxUpload = n } else { problems.append("FABU_MAX_UPLOAD_MB: 应为1到200之间的整数（兆字节）") }
         }
+        var scheduler = 30
+        if let raw = env["FABU_SCHEDULER_SECONDS"], !raw.isEmpty {
+            if let n = Int(raw), (0...3600).contains(n) { scheduler = n } else { problems.append("FABU_SCHEDULER_SECONDS: 应为0到3600之间的整数（秒；0 表示本实例不运行期限调度）") }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure,
-                        profilesDirectory: profilesDir, maxUploadBytes: maxUpload * 1_048_576)
+                        profilesDirectory: profilesDir, maxUploadBytes: maxUpload * 1_048_576,
+                        schedulerSeconds: scheduler)
     }
 }

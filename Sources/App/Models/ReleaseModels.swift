@@ -245,6 +245,12 @@ final class DeadlineModel: Model, @unchecked Sendable {
     @Field(key: "state") var state: String
     @OptionalField(key: "closed_at") var closedAt: Date?
     @Field(key: "created_at") var createdAt: Date
+    /// When the next reminder is due; nil when none is left (migration 004).
+    @OptionalField(key: "next_reminder_at") var nextReminderAt: Date?
+    /// How many of the profile's reminders have been sent.
+    @OptionalField(key: "reminders_sent") var remindersSent: Int?
+    /// When the overdue event fired; set once, by whichever instance claimed it.
+    @OptionalField(key: "overdue_fired_at") var overdueFiredAt: Date?
 
     init() {}
 

@@ -524,6 +524,13 @@ struct ReleaseService {
         row.explanation = ([d.count.summary] + d.count.explanation).joined(separator: "\n")
         row.state = "open"
         row.closedAt = nil
+        // A (re)opened clock fires afresh: reminders from the profile, and its overdue event.
+        let profileID = try await JurisdictionModel.find(a.jurisdictionID, on: tx)?.profileID
+        let hours = profileID.flatMap { app.profiles[$0] }?.deadlines.reminderHours.value ?? []
+        let reminders = ReminderSchedule.state(due: d.dueAt, hoursBefore: hours, now: now)
+        row.remindersSent = reminders.passed
+        row.nextReminderAt = reminders.next
+        row.overdueFiredAt = nil
         if row.id == nil { row.createdAt = now }
         try await row.save(on: tx)
     }

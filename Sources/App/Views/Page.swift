@@ -1,4 +1,5 @@
 import Core
+import Fluent
 import Vapor
 
 /// What every staff page's frame needs: who is logged in, the CSRF token, the active menu.
@@ -13,6 +14,8 @@ struct Frame: Encodable {
     var notice: String?
     var error: String?
     var fieldErrors: [String: String]
+    /// Unread notifications, for the badge in the menu (kept live by `/js/notify.js`).
+    var unread: Int
 }
 
 /// A page: the frame plus the page's own data, rendered by template `template`.
@@ -27,7 +30,8 @@ extension Request {
         let access = try await access()
         return Frame(title: title, nav: nav, userName: p.user.displayName, roleLabel: p.actor.role.label,
                      csrf: p.session?.csrfToken ?? "", canReadAudit: access.canReadAudit, canManage: access.canManageUsers,
-                     notice: notice, error: error?.message, fieldErrors: error?.fields ?? [:])
+                     notice: notice, error: error?.message, fieldErrors: error?.fields ?? [:],
+                     unread: try await NotificationModel.query(on: db).filter(\.$userID == p.user.id!).filter(\.$readAt == nil).count())
     }
 
     func renderPage<B: Encodable>(_ template: String, title: String, nav: String, body: B,

@@ -338,6 +338,13 @@ public struct EvaluationRules: Codable, Sendable, Equatable {
     public var trainingRotationYears: Cited<Int?>
 }
 
+/// Reminders of the platform's clocks (issue on deadlines). The regulations set no reminder
+/// times, so the shipped values are the platform's defaults and say so in their source.
+public struct DeadlineRules: Codable, Sendable, Equatable {
+    /// Remind this many hours before a clock runs out, e.g. `[24, 2]`.
+    public var reminderHours: Cited<[Int]>
+}
+
 /// A jurisdiction's rules as data (SPEC: "rules are data"). Every value carries its citation.
 public struct PolicyProfile: Codable, Sendable, Equatable, Identifiable {
     public var id: String
@@ -353,4 +360,5 @@ public struct PolicyProfile: Codable, Sendable, Equatable, Identifiable {
     public var quotas: [QuotaRule]
     public var interpretation: InterpretationRules
     public var evaluation: EvaluationRules
+    public var deadlines: DeadlineRules
 }

@@ -163,6 +163,10 @@ extension PolicyProfile {
                 throw fail("conference.approval.\(key).value 至少要有一级审定人，每一级至少一人")
             }
         }
+        let hours = deadlines.reminderHours.value
+        if hours.count > 5 || hours.contains(where: { !(1...720).contains($0) }) || Set(hours).count != hours.count {
+            throw fail("deadlines.reminderHours.value 应为至多5个互不相同的小时数，每个在 1–720 之间（现为 \(hours)）")
+        }
         var quotaIDs: Set<String> = []
         for (i, q) in quotas.enumerated() {
             if q.id.isEmpty || !quotaIDs.insert(q.id).inserted { throw fail("quotas[\(i)].id 为空或重复（“\(q.id)”）") }

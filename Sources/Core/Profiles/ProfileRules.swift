@@ -66,6 +66,8 @@ extension PolicyProfile {
         add(c, "conference.briefReport", "会后简报存档", k.briefReport, yes)
         add(c, "conference.scheduledSeries", "定时系列发布", k.scheduledSeries, yes)
 
+        add("期限提醒", "deadlines.reminderHours", "到期前提醒", deadlines.reminderHours) { $0.isEmpty ? "不提醒" : $0.map { "\($0) 小时" }.joined(separator: "、") + "前" }
+
         let e = "突发事件"
         add(e, "emergency.firstReleaseHours", "首次权威信息发布", emergency.firstReleaseHours) { $0.map { "事件发生后 \($0) 小时内" } ?? "第一时间（未定小时数）" }
         add(e, "emergency.conferenceHours", "新闻发布会", emergency.conferenceHours) { $0.map { "事件发生后 \($0) 小时内" } ?? "未规定" }

@@ -53,6 +53,7 @@ struct APIController: RouteCollection {
         authed.get("audit", use: audit)
         bootCalendar(authed)
         bootReleases(authed, maxUpload: maxUpload)
+        bootNotifications(authed)
     }
 
     func openAPI(req: Request) async throws -> Response {

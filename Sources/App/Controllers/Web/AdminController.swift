@@ -35,6 +35,7 @@ struct AdminController: RouteCollection {
         authed.get("audit", use: auditPage)
         bootCalendar(authed, uploads: uploads(max: Self.noticeMaxBytes))
         bootReleases(authed, uploads: uploads(max: maxUpload + 65_536))
+        bootNotifications(authed)
     }
 
     // MARK: login
