@@ -60,6 +60,11 @@ public enum DeadlineAudience {
         case .review:
             let office = tree.supervisingNewsOffice(of: agency)
             return members.filter { $0.role == .newsOffice && $0.agencyID == office && office != nil }.map(\.id)
+        case .firstRelease, .emergencyConference:
+            // An emergency: the responsible agency and the news office on duty both act.
+            let office = tree.supervisingNewsOffice(of: agency) ?? (tree.nodes[agency]?.kind == .newsOffice ? agency : nil)
+            return members.filter { ($0.role == .editor && $0.agencyID == agency) || ($0.role == .newsOffice && $0.agencyID == office && office != nil) }
+                .map(\.id)
         case .application, .materials, .release:
             let editors = members.filter { $0.role == .editor && $0.agencyID == agency }.map(\.id)
             if !editors.isEmpty { return editors }
@@ -74,8 +79,9 @@ public enum DeadlineAudience {
     public static func escalation(_ kind: DeadlineKind, agency: String, tree: AgencyTree, members: [Member]) -> [String] {
         var offices: Set<String> = []
         if let office = tree.supervisingNewsOffice(of: agency) {
-            // A late review goes to the office above the reviewing one; anything else to the reviewing office.
-            if kind == .review { if let above = tree.supervisingNewsOffice(of: office) { offices.insert(above) } } else { offices.insert(office) }
+            // A late review or emergency clock goes to the office above the one that acts; anything
+            // else to the supervising office.
+            if [.review, .firstRelease, .emergencyConference].contains(kind) { if let above = tree.supervisingNewsOffice(of: office) { offices.insert(above) } } else { offices.insert(office) }
         }
         let principals = members.filter { m in
             m.role == .approver && OfficeHolder(userID: m.id, agencyID: m.agencyID, offices: m.offices).holds(.agencyPrincipal, for: agency, tree: tree)

@@ -11,6 +11,10 @@ public enum DeadlineKind: String, Codable, Sendable, CaseIterable {
     case materials
     /// 常规信息发布时限 (003 §19)
     case release
+    /// 突发事件首次权威信息发布 — hours, not days (SPEC §5).
+    case firstRelease
+    /// 突发事件新闻发布会
+    case emergencyConference
 
     public var label: String {
         switch self {
@@ -18,6 +22,8 @@ public enum DeadlineKind: String, Codable, Sendable, CaseIterable {
         case .review: "新闻办审核时限"
         case .materials: "会前材料报备截止"
         case .release: "审定后发布时限"
+        case .firstRelease: "首次权威信息发布时限"
+        case .emergencyConference: "突发事件新闻发布会时限"
         }
     }
 }
