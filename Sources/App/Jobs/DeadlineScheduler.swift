@@ -46,15 +46,16 @@ struct DeadlineSweeper {
         return try await db.transaction { tx -> Report in
             var report = Report()
             let notifier = Notifier(db: tx, now: now)
-            let titles = try await subjects(on: tx)
             // Overdue: every open clock past its due time that has not fired.
-            for row in try await claim(on: tx, column: "overdue_fired_at", isNull: true, dueColumn: "due_at", now: now) {
+            let overdue = try await claim(on: tx, column: "overdue_fired_at", isNull: true, dueColumn: "due_at", now: now)
+            var titles = try await subjects(of: overdue, on: tx)
+            for row in overdue {
                 row.overdueFiredAt = now
                 row.nextReminderAt = nil
                 try await row.update(on: tx)
                 report.overdue += 1
                 let kind = DeadlineKind(rawValue: row.kind) ?? .application
-                let subject = titles(row)
+                let subject = titles[row.subjectID] ?? ""
                 let text = "\(row.label)已于\(HourClock.wallTime(row.dueAt))到期（\(row.source)）：\(subject)"
                 let event = NotificationEvent(key: "deadline:\(row.id!):r\(row.round):overdue", kind: .overdue, title: "已逾期：\(row.label)",
                                               body: text, link: link(row), deadline: row)
@@ -64,7 +65,9 @@ struct DeadlineSweeper {
                 report.notifications += try await notifier.send(up, to: DeadlineAudience.escalation(kind, agency: row.agencyID.uuidString, tree: tree, members: members))
             }
             // Reminders: the next one of each open clock whose time has come.
-            for row in try await claim(on: tx, column: "next_reminder_at", isNull: false, dueColumn: "next_reminder_at", now: now) {
+            let due = try await claim(on: tx, column: "next_reminder_at", isNull: false, dueColumn: "next_reminder_at", now: now)
+            titles.merge(try await subjects(of: due, on: tx)) { a, _ in a }
+            for row in due {
                 let hours = jurisdictions.first { $0.id == row.jurisdictionID }.flatMap { app.profiles[$0.profileID] }?.deadlines.reminderHours.value ?? []
                 let number = (row.remindersSent ?? 0) + 1
                 let state = ReminderSchedule.state(due: row.dueAt, hoursBefore: hours, now: now)
@@ -75,7 +78,7 @@ struct DeadlineSweeper {
                 let left = max(0, Int((row.dueAt.timeIntervalSince(now) / 3600).rounded()))
                 let event = NotificationEvent(key: "deadline:\(row.id!):r\(row.round):reminder\(number)", kind: .reminder,
                                               title: "即将到期：\(row.label)",
-                                              body: "\(row.label)将于\(HourClock.wallTime(row.dueAt))到期（约\(left)小时后，\(row.source)）：\(titles(row))",
+                                              body: "\(row.label)将于\(HourClock.wallTime(row.dueAt))到期（约\(left)小时后，\(row.source)）：\(titles[row.subjectID] ?? "")",
                                               link: link(row), deadline: row)
                 let kind = DeadlineKind(rawValue: row.kind) ?? .application
                 report.notifications += try await notifier.send(event, to: DeadlineAudience.responsible(kind, agency: row.agencyID.uuidString, tree: tree, members: members))
@@ -99,14 +102,21 @@ struct DeadlineSweeper {
     }
 
     /// Titles of the records the clocks belong to.
-    private func subjects(on tx: Database) async throws -> (DeadlineModel) -> String {
-        let titles = Dictionary(uniqueKeysWithValues: try await ReleaseActivityModel.query(on: tx).field(\.$id).field(\.$title).all()
-            .map { ($0.id!, $0.title) })
-        return { titles[$0.subjectID] ?? "" }
+    private func subjects(of rows: [DeadlineModel], on tx: Database) async throws -> [UUID: String] {
+        let ids = Array(Set(rows.map(\.subjectID)))
+        guard !ids.isEmpty else { return [:] }
+        var titles: [UUID: String] = [:]
+        for a in try await ReleaseActivityModel.query(on: tx).filter(\.$id ~~ ids).all() { titles[a.id!] = a.title }
+        for i in try await IncidentModel.query(on: tx).filter(\.$id ~~ ids).all() { titles[i.id!] = i.title }
+        return titles
     }
 
     private func link(_ row: DeadlineModel) -> String {
-        row.subjectType == "activity" ? "/admin/activities/\(row.subjectID)" : "/admin"
+        switch row.subjectType {
+        case "activity": "/admin/activities/\(row.subjectID)"
+        case "incident": "/admin/incidents/\(row.subjectID)"
+        default: "/admin"
+        }
     }
 }
 

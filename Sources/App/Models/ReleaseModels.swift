@@ -46,6 +46,8 @@ final class ReleaseActivityModel: Model, @unchecked Sendable {
     @OptionalField(key: "submitted_at") var submittedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// The incident this release answers (migration 005).
+    @OptionalField(key: "incident_id") var incidentID: UUID?
 
     init() {}
 

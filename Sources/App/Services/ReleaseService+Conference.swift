@@ -342,6 +342,10 @@ extension ReleaseService {
             a.heldAt = now
             if let video { a.videoURL = video }
             try await a.update(on: tx)
+            // An incident's conference meets its 24-hour clock when it is held (SPEC R5.4).
+            if let incident = a.incidentID {
+                try await DeadlineStore(app: app, now: now).close(subject: incident, kinds: [.emergencyConference], state: "met", on: tx)
+            }
             try await record(a, .hold, from: .scheduled, note: video.map { "视频：\($0)" } ?? "", on: tx)
         }
         return a

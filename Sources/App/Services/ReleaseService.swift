@@ -72,7 +72,8 @@ struct ReleaseService {
 
     // MARK: create and edit
 
-    func create(_ input: ActivityInput) async throws -> ReleaseActivityModel {
+    /// Creates an activity; `incident` links it to the emergency it answers, in the same transaction.
+    func create(_ input: ActivityInput, incident: UUID? = nil) async throws -> ReleaseActivityModel {
         guard input.agencyId != nil else { throw DomainError.field("agencyId", label: "牵头单位", "不能为空") }
         let lead = try await agency(input.agencyId)
         guard access.canPrepareActivity(of: lead.id!.uuidString) else { throw DomainError.forbidden }
@@ -83,6 +84,7 @@ struct ReleaseService {
         a.round = 1
         a.approvalStage = 0
         a.createdBy = userID
+        a.incidentID = incident
         let joint = try await apply(input, to: a, creating: true)
         let checks = try await checks(for: a)
         try await db.transaction { tx in
@@ -508,42 +510,14 @@ struct ReleaseService {
 
     /// Opens (or moves) the clock of `kind` for this round.
     func openDeadline(_ a: ReleaseActivityModel, _ d: DayDeadline, on tx: Database) async throws {
-        let row = try await DeadlineModel.query(on: tx).filter(\.$subjectID == a.id!).filter(\.$kind == d.kind.rawValue)
-            .filter(\.$round == a.round).first() ?? DeadlineModel()
-        row.subjectType = "activity"
-        row.subjectID = a.id!
-        row.jurisdictionID = a.jurisdictionID
-        row.agencyID = a.agencyID
-        row.kind = d.kind.rawValue
-        row.round = a.round
-        row.label = d.kind.label
-        row.dueDay = d.day.description
-        row.dueAt = d.dueAt
-        row.certain = d.count.certain
-        row.source = d.quote.map { "\(d.source)：“\($0)”" } ?? d.source
-        row.explanation = ([d.count.summary] + d.count.explanation).joined(separator: "\n")
-        row.state = "open"
-        row.closedAt = nil
-        // A (re)opened clock fires afresh: reminders from the profile, and its overdue event.
-        let profileID = try await JurisdictionModel.find(a.jurisdictionID, on: tx)?.profileID
-        let hours = profileID.flatMap { app.profiles[$0] }?.deadlines.reminderHours.value ?? []
-        let reminders = ReminderSchedule.state(due: d.dueAt, hoursBefore: hours, now: now)
-        row.remindersSent = reminders.passed
-        row.nextReminderAt = reminders.next
-        row.overdueFiredAt = nil
-        if row.id == nil { row.createdAt = now }
-        try await row.save(on: tx)
+        try await DeadlineStore(app: app, now: now).open(.init(
+            subjectType: "activity", subjectID: a.id!, jurisdictionID: a.jurisdictionID, agencyID: a.agencyID, kind: d.kind,
+            round: a.round, dueDay: d.day, dueAt: d.dueAt, certain: d.count.certain,
+            source: d.quote.map { "\(d.source)：“\($0)”" } ?? d.source, explanation: [d.count.summary] + d.count.explanation), on: tx)
     }
 
     func closeDeadlines(_ a: ReleaseActivityModel, kinds: [DeadlineKind], state: String, on tx: Database) async throws {
-        let open = try await DeadlineModel.query(on: tx).filter(\.$subjectID == a.id!).filter(\.$state == "open")
-            .filter(\.$kind ~~ kinds.map(\.rawValue)).all()
-        for row in open {
-            // A clock met after its due time is kept as late, for the yearly evaluation.
-            row.state = state == "met" && now >= row.dueAt ? "late" : state
-            row.closedAt = now
-            try await row.update(on: tx)
-        }
+        try await DeadlineStore(app: app, now: now).close(subject: a.id!, kinds: kinds, state: state, on: tx)
     }
 
     /// While the application is with the agency, its clock follows the event date.

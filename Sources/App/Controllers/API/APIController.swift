@@ -54,6 +54,7 @@ struct APIController: RouteCollection {
         bootCalendar(authed)
         bootReleases(authed, maxUpload: maxUpload)
         bootNotifications(authed)
+        bootIncidents(authed)
     }
 
     func openAPI(req: Request) async throws -> Response {
