@@ -113,8 +113,11 @@ struct IncidentService {
         var occurred = current?.occurredAt
         if let raw = input.occurredAt {
             if let d = HourClock.parseWallTime(raw) {
-                if d > now.addingTimeInterval(60) { v.add("occurredAt", "发生时间不能晚于现在") }
-                if d < now.addingTimeInterval(-30 * 86_400) { v.add("occurredAt", "发生时间不能早于30天前") }
+                // Checked only when it changes: a long-running incident keeps its old time.
+                if d != current?.occurredAt {
+                    if d > now.addingTimeInterval(60) { v.add("occurredAt", "发生时间不能晚于现在") }
+                    if d < now.addingTimeInterval(-30 * 86_400) { v.add("occurredAt", "发生时间不能早于30天前") }
+                }
                 occurred = d
             } else { v.add("occurredAt", "时间格式应为 YYYY-MM-DD HH:MM（北京时间）") }
         } else if occurred == nil { v.add("occurredAt", "发生时间不能为空") }

@@ -86,6 +86,17 @@ enum Notice {
         case "withdrawn": "已撤回（取消）该活动。"
         case "sitting": "已增加场次。"
         case "sittingHeld": "已标记该场次为已举行。"
+        case "emergency-conference": "已从突发事件创建应急新闻发布会（草稿，不受提前申报时限限制）。请确定发布人、议程并上传材料后提交。"
+        // emergency incidents
+        case "incident-registered": "已登记突发事件，时限从发生时间起算。"
+        case "incident-updated": "已更新事件情况；如触发新的时限，已列入时限。"
+        case "releaser": "已调整发布责任主体。"
+        case "first-release": "已登记首次权威信息发布，首发时限已完成。"
+        case "follow-up": "已登记后续发布。"
+        case "warning-issued": "已发布预警。"
+        case "warning-updated": "已调整预警。"
+        case "warning-lifted": "已解除预警。"
+        case "incident-closed": "已结束该突发事件，未完成的时限已取消。"
         default: nil
         }
     }

@@ -70,21 +70,30 @@ extension AdminController {
 
     /// The agencies the caller may prepare an activity for, and where a blank venue leads.
     private func offerAgencies(_ req: Request, _ s: ReleaseService, into fields: inout ActivityFields) async throws {
-        let jurisdictions = try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all()
-        let agencies = try await AgencyModel.query(on: req.db).sort(\.$sortOrder).all()
-            .filter { a in a.id.map { s.access.canPrepareActivity(of: $0.uuidString) } ?? false }
-        let used = jurisdictions.filter { j in agencies.contains { $0.jurisdictionID == j.id } }
-        for j in used {
-            for a in agencies where a.jurisdictionID == j.id {
-                guard let id = a.id else { continue }
-                fields.agencies.append(ChoiceOption(value: id.uuidString, label: used.count > 1 ? "\(j.name) · \(a.name)" : a.name))
-            }
-        }
+        let (options, used) = try await preparableAgencies(req, s.access)
+        fields.agencies = options
         if used.count == 1, let j = used.first, let venue = req.application.profiles[j.profileID]?.conference.venue.value {
             // 001 §15(五): the press centre unless another venue is named.
             fields.venueHint = "留空则为\(venue)"
         }
-        if fields.agencyId.isEmpty, agencies.count == 1 { fields.agencyId = fields.agencies.first?.value ?? "" }
+        if fields.agencyId.isEmpty, options.count == 1 { fields.agencyId = options.first?.value ?? "" }
+    }
+
+    /// The agencies the caller may prepare activities (and register incidents) for, labelled with
+    /// their jurisdiction when they lie in several, and the jurisdictions they lie in.
+    func preparableAgencies(_ req: Request, _ access: AccessPolicy) async throws -> (options: [ChoiceOption], jurisdictions: [JurisdictionModel]) {
+        let jurisdictions = try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all()
+        let agencies = try await AgencyModel.query(on: req.db).sort(\.$sortOrder).all()
+            .filter { a in a.id.map { access.canPrepareActivity(of: $0.uuidString) } ?? false }
+        let used = jurisdictions.filter { j in agencies.contains { $0.jurisdictionID == j.id } }
+        var options: [ChoiceOption] = []
+        for j in used {
+            for a in agencies where a.jurisdictionID == j.id {
+                guard let id = a.id else { continue }
+                options.append(ChoiceOption(value: id.uuidString, label: used.count > 1 ? "\(j.name) · \(a.name)" : a.name))
+            }
+        }
+        return (options, used)
     }
 
     /// The create and edit form as posted; checkboxes are absent when unticked.
@@ -153,7 +162,7 @@ extension AdminController {
         "/admin/activities/\(id?.uuidString ?? "")?done=\(done)"
     }
 
-    private func auditDenial(_ req: Request, _ e: DomainError) async throws {
+    func auditDenial(_ req: Request, _ e: DomainError) async throws {
         if e.kind == .forbidden {
             try await AuditLog.security(on: req.db, req.auditContext, action: "permission.denied", entityID: req.url.path)
         }

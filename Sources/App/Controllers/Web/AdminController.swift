@@ -36,6 +36,7 @@ struct AdminController: RouteCollection {
         bootCalendar(authed, uploads: uploads(max: Self.noticeMaxBytes))
         bootReleases(authed, uploads: uploads(max: maxUpload + 65_536))
         bootNotifications(authed)
+        bootIncidents(authed)
     }
 
     // MARK: login
@@ -118,6 +119,8 @@ struct AdminController: RouteCollection {
         /// Release activities waiting for the caller, and how many of them are overdue.
         var inbox: Int
         var inboxOverdue: Int
+        /// Open incidents the caller sees, the one whose clock runs out soonest first (SPEC §5).
+        var incidents: [IncidentCard]
     }
 
     struct OverdueRow: Encodable {
@@ -148,7 +151,8 @@ struct AdminController: RouteCollection {
             // SPEC §12: from 1 November, warn those who count deadlines that next year's notice is missing.
             calendarWarning: access.actor.role == .admin || access.actor.role == .newsOffice
                 ? try await req.calendarService().status().warning : nil,
-            inbox: waiting.count, inboxOverdue: waiting.filter { $0.nextDeadline?.overdue ?? false }.count)
+            inbox: waiting.count, inboxOverdue: waiting.filter { $0.nextDeadline?.overdue ?? false }.count,
+            incidents: try await incidentCards(req, try await req.incidentService(), includeClosed: false))
         return try await req.renderPage("dashboard", title: "工作台", nav: "dashboard", body: view)
     }
 
