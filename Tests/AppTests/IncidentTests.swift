@@ -96,6 +96,18 @@ final class IncidentTests: XCTestCase {
             XCTAssertEqual(i.clocks.first?.deadline.dueAt, testNow)
             XCTAssertEqual(i.clocks.first?.status, "red")
             XCTAssertEqual(i.releaser, "localGovernment")
+            // The news office above hears of it at once (xingcheng-news is a county office: not told).
+            let told = try await NotificationModel.query(on: app.db).filter(\.$kind == "incident").all()
+            XCTAssertTrue(told.isEmpty, "the registering news office is not told of its own registration")
+            let fgwEditor = try await app.bearer("huludao-fgw")
+            let agencyFgw = try await app.agency("huludao", "市发展和改革委员会")
+            let second = try await post(app, fgwEditor, "/api/v1/incidents", """
+            {"agencyId": "\(agencyFgw.id!)", "title": "加油站火情", "type": "accident", "level": "general", "occurredAt": "2026-11-21 09:30"}
+            """, .created)
+            XCTAssertEqual(second.status, .created)
+            let staff0 = try await UserModel.query(on: app.db).filter(\.$username == "huludao-news").first()!
+            let newsTold = try await NotificationModel.query(on: app.db).filter(\.$kind == "incident").filter(\.$userID == staff0.id!).count()
+            XCTAssertEqual(newsTold, 1)
             // Other jurisdictions and other departments' editors see nothing.
             try await expectStatus(try await app.api(.GET, "/api/v1/incidents/\(i.id)", as: try await app.bearer("wulong-news")), .notFound)
             try await expectStatus(try await app.api(.GET, "/api/v1/incidents/\(i.id)", as: try await app.bearer("huludao-fgw")), .notFound)

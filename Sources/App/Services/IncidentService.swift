@@ -60,9 +60,20 @@ struct IncidentService {
         let rules = try await releases.profile(jurisdiction: i.jurisdictionID).emergency
         let proposed = EmergencyClocks(rules: rules).releaser(for: i.facts.level)
         i.releaser = proposed?.rawValue ?? Releaser.localGovernment.rawValue
+        let members = try await UserModel.query(on: db).filter(\.$active == true).all().map {
+            DeadlineAudience.Member(id: $0.id!.uuidString, role: $0.roleValue, agencyID: $0.agencyID?.uuidString, offices: Set($0.offices))
+        }
         try await db.transaction { tx in
             try await i.create(on: tx)
             try await syncClocks(i, rules: rules, on: tx)
+            // The news offices hear of it at once (001 §13(二) "通报新闻舆论、新闻发布工作主管部门"; 002 §五(三)).
+            let cite = rules.notifyPropaganda.value ? "（\(ConferenceChecks.cite(rules.notifyPropaganda))）" : ""
+            let event = NotificationEvent(
+                key: "incident:\(i.id!):registered", kind: .incident, title: "突发事件通报：\(i.title)",
+                body: "\(IncidentType(rawValue: i.type)!.label)，\(IncidentLevel(rawValue: i.level)!.label)，发生于\(HourClock.wallTime(i.occurredAt))，\(i.place)。\(i.facts.casualties.text)。\(cite)",
+                link: "/admin/incidents/\(i.id!)", deadline: nil)
+            _ = try await Notifier(db: tx, now: now).send(event, to: DeadlineAudience.newsOffices(above: i.agencyID.uuidString, tree: access.tree, members: members)
+                .filter { $0 != user.id!.uuidString })
             try await record(i, "登记", "\(IncidentType(rawValue: i.type)!.label)，\(IncidentLevel(rawValue: i.level)!.label)，发生于\(HourClock.wallTime(i.occurredAt))，\(i.place)", on: tx)
         }
         return i

@@ -9,12 +9,15 @@ public enum DeadlineEventKind: String, Codable, Sendable, CaseIterable {
     case overdue
     /// 逾期督办 — the overdue event, sent up to the superior news office and the agency principal.
     case escalation
+    /// 突发事件通报 — a new incident, told to the news offices at once (001 §13(二); 002 §五(三)).
+    case incident
 
     public var label: String {
         switch self {
         case .reminder: "到期提醒"
         case .overdue: "已逾期"
         case .escalation: "逾期督办"
+        case .incident: "突发事件通报"
         }
     }
 }
@@ -72,6 +75,16 @@ public enum DeadlineAudience {
             let office = tree.supervisingNewsOffice(of: agency) ?? (tree.nodes[agency]?.kind == .newsOffice ? agency : nil)
             return members.filter { $0.role == .newsOffice && $0.agencyID == office && office != nil }.map(\.id)
         }
+    }
+
+    /// The news offices that hear of a new incident at once: the one supervising the agency and
+    /// every one above it.
+    public static func newsOffices(above agency: String, tree: AgencyTree, members: [Member]) -> [String] {
+        var offices: Set<String> = []
+        var next = tree.supervisingNewsOffice(of: agency)
+        while let office = next, offices.insert(office).inserted { next = tree.supervisingNewsOffice(of: office) }
+        if tree.nodes[agency]?.kind == .newsOffice { offices.insert(agency) }
+        return members.filter { $0.role == .newsOffice && $0.agencyID.map(offices.contains) == true }.map(\.id).sorted()
     }
 
     /// Escalation of an overdue clock: the news office above the one responsible, and the
