@@ -93,8 +93,8 @@ final class IncidentTests: XCTestCase {
              "occurredAt": "2026-11-21 09:00", "place": "龙港区", "majorOnlineOpinion": true}
             """, .created)
             let i = try res.content.decode(IncidentDTO.self)
-            XCTAssertEqual(i.clocks.first?.deadline.dueAt, testNow)
-            XCTAssertEqual(i.clocks.first?.status, "red")
+            XCTAssertEqual(i.clocks.first?.deadline.dueAt, testNow.addingTimeInterval(3600), "at once: within the hour")
+            XCTAssertEqual(i.clocks.first?.status, "amber")
             XCTAssertEqual(i.releaser, "localGovernment")
             // The news office above hears of it at once (xingcheng-news is a county office: not told).
             let told = try await NotificationModel.query(on: app.db).filter(\.$kind == "incident").all()
@@ -111,12 +111,21 @@ final class IncidentTests: XCTestCase {
             // Other jurisdictions and other departments' editors see nothing.
             try await expectStatus(try await app.api(.GET, "/api/v1/incidents/\(i.id)", as: try await app.bearer("wulong-news")), .notFound)
             try await expectStatus(try await app.api(.GET, "/api/v1/incidents/\(i.id)", as: try await app.bearer("huludao-fgw")), .notFound)
+            // A mistyped time of occurrence, corrected, moves the clock either way.
+            let other = try await post(app, news, "/api/v1/incidents", """
+            {"agencyId": "\(agency.id!)", "title": "河道污染", "type": "accident", "level": "general", "occurredAt": "2026-11-21 02:00"}
+            """, .created).content.decode(IncidentDTO.self)
+            XCTAssertEqual(other.clocks.first?.status, "red")
+            let fixed = try await app.api(.PATCH, "/api/v1/incidents/\(other.id)", as: news, json: #"{"occurredAt": "2026-11-21 09:50"}"#)
+                .content.decode(IncidentDTO.self)
+            XCTAssertEqual(fixed.clocks.first?.deadline.dueAt, testNow.addingTimeInterval(4 * 3600 + 50 * 60))
+            XCTAssertTrue(fixed.timeline.last?.note.contains("发生时间更正") ?? false)
             // Reassigning the releaser needs a reason.
             try await expectStatus(try await app.api(.POST, "/api/v1/incidents/\(i.id)/releaser", as: news, json: #"{"releaser":"headquarters"}"#),
                                    .unprocessableEntity)
             _ = try await post(app, news, "/api/v1/incidents/\(i.id)/releaser", #"{"releaser":"headquarters","reason":"已成立现场指挥部"}"#)
             // The scheduler fires the overdue notice once, to the news office, escalated up.
-            clock.advance(60)
+            clock.advance(3600)
             try await DeadlineSweeper(app: app, db: app.db).sweep(now: clock.now)
             try await DeadlineSweeper(app: app, db: app.db).sweep(now: clock.now)
             let staff = try await UserModel.query(on: app.db).filter(\.$username == "huludao-news").first()!

@@ -63,6 +63,38 @@ final class SchedulerTests: XCTestCase {
         }
     }
 
+    /// A clock moved after its overdue fired (a new event date) fires again when it runs out
+    /// again: each generation has its own event keys.
+    func testAMovedClockFiresAgain() async throws {
+        try await withApp { app, clock in
+            let fgw = try await app.bearer("wulong-fgw")
+            let agency = try await app.agency("wulong", "区发展和改革委员会")
+            // An application whose deadline (10 working days before 11-30) is already past.
+            let res = try await app.api(.POST, "/api/v1/activities", as: fgw, json: """
+            {"agencyId": "\(agency.id!)", "title": "临近的发布会", "form": "pressConference", "category": "other", "startsAt": "2026-11-30 10:00"}
+            """)
+            let a = try res.content.decode(ActivityDTO.self)
+            let sweeper = DeadlineSweeper(app: app, db: app.db)
+            try await sweeper.sweep(now: clock.now)
+            var overdue = try await notices(app, "wulong-fgw").filter { $0.kind == "overdue" }
+            XCTAssertEqual(overdue.count, 1)
+            // Moved to 12-31: its new deadline (12-17) passes, and it is told again — once.
+            let moved = try await app.api(.PATCH, "/api/v1/activities/\(a.id)", as: fgw, json: #"{"startsAt": "2026-12-31 10:00"}"#)
+            XCTAssertEqual(moved.status, .ok, moved.body.string)
+            clock.advance(27 * 86_400)
+            try await sweeper.sweep(now: clock.now)
+            try await sweeper.sweep(now: clock.now)
+            overdue = try await notices(app, "wulong-fgw").filter { $0.kind == "overdue" }
+            XCTAssertEqual(overdue.count, 2)
+            // An edit that leaves the date alone does not re-arm the clock.
+            let same = try await app.api(.PATCH, "/api/v1/activities/\(a.id)", as: try await app.bearer("wulong-fgw"), json: #"{"title": "临近的发布会（修改标题）"}"#)
+            XCTAssertEqual(same.status, .ok, same.body.string)
+            try await sweeper.sweep(now: clock.now)
+            let after = try await notices(app, "wulong-fgw").filter { $0.kind == "overdue" }
+            XCTAssertEqual(after.count, 2)
+        }
+    }
+
     /// A server stopped before a due time and started after it fires the overdue event at
     /// start-up, once: the state is in the database file, not in the process.
     func testAClockThatRanOutWhileTheServerWasDownFiresOnceAtStartUp() async throws {
@@ -214,6 +246,16 @@ final class SchedulerTests: XCTestCase {
                 deliveries = try await app.api(.GET, "/api/v1/webhooks/\(hook.id)/deliveries", as: admin).content.decode([WebhookDeliveryDTO].self)
                 XCTAssertTrue(deliveries.allSatisfy { $0.state == "delivered" }, "\(deliveries.map { ($0.state, $0.attempts, $0.lastError) })")
                 XCTAssertTrue(received.withLockedValue { $0 }.contains { $0.contains(#""event":"overdue""#) })
+                // A paused webhook is not tried; its event waits.
+                let paused = try await app.api(.PATCH, "/api/v1/webhooks/\(hook.id)", as: admin, json: #"{"active": false}"#)
+                XCTAssertEqual(paused.status, .ok, paused.body.string)
+                let before = calls.withLockedValue { $0 }
+                _ = try await Notifier(db: app.db, now: clock.now).send(
+                    NotificationEvent(key: "test:paused", kind: .overdue, title: "测试", body: "测试", link: "/admin", deadline: nil), to: [])
+                try await sender.run(now: clock.now)
+                XCTAssertEqual(calls.withLockedValue { $0 }, before)
+                let waiting = try await app.api(.GET, "/api/v1/webhooks/\(hook.id)/deliveries", as: admin).content.decode([WebhookDeliveryDTO].self)
+                XCTAssertTrue(waiting.contains { $0.eventKey == "test:paused" && $0.state == "pending" && $0.attempts == 0 })
                 // A dead receiver: recorded, never blocking.
                 let dead = try await app.api(.POST, "/api/v1/webhooks", as: admin, json: #"{"name":"停用网关","url":"http://127.0.0.1:9/none"}"#)
                     .content.decode(WebhookDTO.self)

@@ -45,11 +45,13 @@ final class IncidentClockTests: XCTestCase {
         // 003 §25: social-security incident with major online opinion → release at once.
         let registered = occurred.addingTimeInterval(3600)
         let social = IncidentFacts(type: .socialSecurity, level: .general, occurredAt: occurred, majorOnlineOpinion: true)
-        XCTAssertEqual(clocks("huludao", social, registered: 3600).first?.dueAt, registered)
+        // "At once" = within an hour of registering, or sooner when 5 h from occurrence runs out first.
+        XCTAssertEqual(clocks("huludao", social, registered: 3600).first?.dueAt, registered.addingTimeInterval(3600))
+        XCTAssertEqual(clocks("huludao", social, registered: 10 * 3600).first?.dueAt, occurred.addingTimeInterval(5 * 3600))
         XCTAssertEqual(clocks("wulong", social, registered: 3600).first?.dueAt, occurred.addingTimeInterval(5 * 3600), "001 has no such rule")
-        // luan: "第一时间" with no number of hours → due when registered.
+        // luan: "第一时间" with no number of hours → within an hour of registering.
         let luan = clocks("luan", IncidentFacts(type: .naturalDisaster, level: .general, occurredAt: occurred), registered: 1800)
-        XCTAssertEqual(luan.first?.dueAt, occurred.addingTimeInterval(1800))
+        XCTAssertEqual(luan.first?.dueAt, occurred.addingTimeInterval(1800 + 3600))
         XCTAssertTrue(luan.first?.reason.contains("第一时间") ?? false)
     }
 

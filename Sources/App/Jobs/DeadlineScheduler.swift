@@ -57,10 +57,10 @@ struct DeadlineSweeper {
                 let kind = DeadlineKind(rawValue: row.kind) ?? .application
                 let subject = titles[row.subjectID] ?? ""
                 let text = "\(row.label)已于\(HourClock.wallTime(row.dueAt))到期（\(row.source)）：\(subject)"
-                let event = NotificationEvent(key: "deadline:\(row.id!):r\(row.round):overdue", kind: .overdue, title: "已逾期：\(row.label)",
+                let event = NotificationEvent(key: "\(Self.key(row)):overdue", kind: .overdue, title: "已逾期：\(row.label)",
                                               body: text, link: link(row), deadline: row)
                 report.notifications += try await notifier.send(event, to: DeadlineAudience.responsible(kind, agency: row.agencyID.uuidString, tree: tree, members: members))
-                let up = NotificationEvent(key: "deadline:\(row.id!):r\(row.round):escalation", kind: .escalation, title: "逾期督办：\(row.label)",
+                let up = NotificationEvent(key: "\(Self.key(row)):escalation", kind: .escalation, title: "逾期督办：\(row.label)",
                                            body: text + "。请督促办理。", link: link(row), deadline: row)
                 report.notifications += try await notifier.send(up, to: DeadlineAudience.escalation(kind, agency: row.agencyID.uuidString, tree: tree, members: members))
             }
@@ -76,7 +76,7 @@ struct DeadlineSweeper {
                 try await row.update(on: tx)
                 report.reminders += 1
                 let left = max(0, Int((row.dueAt.timeIntervalSince(now) / 3600).rounded()))
-                let event = NotificationEvent(key: "deadline:\(row.id!):r\(row.round):reminder\(number)", kind: .reminder,
+                let event = NotificationEvent(key: "\(Self.key(row)):reminder\(number)", kind: .reminder,
                                               title: "即将到期：\(row.label)",
                                               body: "\(row.label)将于\(HourClock.wallTime(row.dueAt))到期（约\(left)小时后，\(row.source)）：\(titles[row.subjectID] ?? "")",
                                               link: link(row), deadline: row)
@@ -111,6 +111,9 @@ struct DeadlineSweeper {
         return titles
     }
 
+    /// The event key of a clock's current generation: `deadline:<id>:r<round>:g<generation>`.
+    static func key(_ row: DeadlineModel) -> String { "deadline:\(row.id!):r\(row.round):g\(row.generation ?? 1)" }
+
     private func link(_ row: DeadlineModel) -> String {
         switch row.subjectType {
         case "activity": "/admin/activities/\(row.subjectID)"
@@ -137,7 +140,7 @@ struct Notifier {
 
     /// Sends `event` to each user (in-app) and to every active webhook; returns how many
     /// in-app notifications were new.
-    func send(_ event: NotificationEvent, to users: [String]) async throws -> Int {
+    func send(_ event: NotificationEvent, to users: [String], webhooks: Bool = true) async throws -> Int {
         guard let sql = db as? SQLDatabase else { return 0 }
         var created = 0
         for user in Set(users).sorted() {
@@ -152,10 +155,12 @@ struct Notifier {
                 .all()
             created += inserted.count
         }
+        guard webhooks else { return created }
         let payload = WebhookPayload(event: event.kind.rawValue, key: event.key, title: event.title, body: event.body, link: event.link,
                                      firedAt: now, deadline: event.deadline.map { .init($0) })
         let json = AuditLog.json(payload) ?? "{}"
-        for hook in try await WebhookModel.query(on: db).filter(\.$active == true).all() {
+        // Paused webhooks get the event too; it waits for them until they are switched on.
+        for hook in try await WebhookModel.query(on: db).all() {
             try await sql.insert(into: WebhookDeliveryModel.schema)
                 .columns("id", "webhook_id", "event_key", "payload", "state", "attempts", "next_attempt_at", "created_at")
                 .values(SQLBind(UUID()), SQLBind(hook.id!), SQLBind(event.key), SQLBind(json), SQLBind("pending"), SQLBind(0),

@@ -28,6 +28,8 @@ struct WebhookSender {
                     guard let hook = try? await WebhookModel.find(delivery.webhookID, on: db) else {
                         return (delivery.id!, Outcome(ok: false, status: nil, error: "接收地址已删除"))
                     }
+                    // A paused webhook keeps its events waiting, untried, until it is switched on.
+                    guard hook.active else { return (delivery.id!, Outcome(ok: false, status: nil, error: nil, paused: true)) }
                     return (delivery.id!, await post(delivery, to: hook, now: now))
                 }
             }
@@ -37,8 +39,13 @@ struct WebhookSender {
         }
         for delivery in claimed {
             guard let outcome = outcomes[delivery.id!] else { continue }
-            delivery.attempts += 1
             delivery.leasedUntil = nil
+            if outcome.paused {
+                delivery.nextAttemptAt = now.addingTimeInterval(60)
+                try await delivery.update(on: db)
+                continue
+            }
+            delivery.attempts += 1
             delivery.lastStatus = outcome.status
             delivery.lastError = outcome.error
             if outcome.ok {
@@ -46,6 +53,12 @@ struct WebhookSender {
                 delivery.deliveredAt = now
             } else if delivery.attempts >= WebhookBackoff.maxAttempts {
                 delivery.state = "failed"
+                // Given up: the administrators are told in-app, so the gateway can be mended.
+                let admins = try await UserModel.query(on: db).filter(\.$role == Role.admin.rawValue).filter(\.$active == true).all()
+                let event = NotificationEvent(key: "webhook:\(delivery.id!):failed", kind: .delivery, title: "推送失败：\(delivery.eventKey)",
+                                              body: "Webhook 推送已重试\(delivery.attempts)次仍失败（\(outcome.error ?? "")），事件未送达接收方，请检查接收地址。",
+                                              link: "/admin", deadline: nil)
+                _ = try await Notifier(db: db, now: now).send(event, to: admins.map { $0.id!.uuidString }, webhooks: false)
             } else {
                 delivery.nextAttemptAt = now.addingTimeInterval(WebhookBackoff.delay(afterAttempt: delivery.attempts))
             }
@@ -58,6 +71,7 @@ struct WebhookSender {
         var ok: Bool
         var status: Int?
         var error: String?
+        var paused = false
     }
 
     private func claim(now: Date) async throws -> [WebhookDeliveryModel] {

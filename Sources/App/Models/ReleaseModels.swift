@@ -253,6 +253,8 @@ final class DeadlineModel: Model, @unchecked Sendable {
     @OptionalField(key: "reminders_sent") var remindersSent: Int?
     /// When the overdue event fired; set once, by whichever instance claimed it.
     @OptionalField(key: "overdue_fired_at") var overdueFiredAt: Date?
+    /// Bumped when the clock is moved or reopened; part of its event keys.
+    @OptionalField(key: "generation") var generation: Int?
 
     init() {}
 

@@ -25,11 +25,14 @@ struct DeadlineStore {
         var explanation: [String]
     }
 
-    /// Opens the clock (or moves it, when one of that kind and round exists). A (re)opened
-    /// clock fires afresh: the profile's reminders, then its overdue event.
+    /// Opens the clock (or moves it, when one of that kind and round exists). A moved or
+    /// reopened clock is a new generation and fires afresh: the profile's reminders, then its
+    /// overdue event; an unchanged one keeps what it has already fired.
     func open(_ c: Clock, on tx: Database) async throws {
         let row = try await DeadlineModel.query(on: tx).filter(\.$subjectID == c.subjectID).filter(\.$kind == c.kind.rawValue)
             .filter(\.$round == c.round).first() ?? DeadlineModel()
+        // The same clock, still running, due at the same time: nothing to re-arm.
+        let unchanged = row.id != nil && row.state == "open" && row.dueAt == c.dueAt
         row.subjectType = c.subjectType
         row.subjectID = c.subjectID
         row.jurisdictionID = c.jurisdictionID
@@ -44,12 +47,16 @@ struct DeadlineStore {
         row.explanation = c.explanation.joined(separator: "\n")
         row.state = "open"
         row.closedAt = nil
-        let profileID = try await JurisdictionModel.find(c.jurisdictionID, on: tx)?.profileID
-        let hours = profileID.flatMap { app.profiles[$0] }?.deadlines.reminderHours.value ?? []
-        let reminders = ReminderSchedule.state(due: c.dueAt, hoursBefore: hours, now: now)
-        row.remindersSent = reminders.passed
-        row.nextReminderAt = reminders.next
-        row.overdueFiredAt = nil
+        if !unchanged {
+            // Moved or reopened: a new generation, whose reminders and overdue event fire afresh.
+            row.generation = row.id == nil ? 1 : (row.generation ?? 1) + 1
+            let profileID = try await JurisdictionModel.find(c.jurisdictionID, on: tx)?.profileID
+            let hours = profileID.flatMap { app.profiles[$0] }?.deadlines.reminderHours.value ?? []
+            let reminders = ReminderSchedule.state(due: c.dueAt, hoursBefore: hours, now: now)
+            row.remindersSent = reminders.passed
+            row.nextReminderAt = reminders.next
+            row.overdueFiredAt = nil
+        }
         if row.id == nil { row.createdAt = now }
         try await row.save(on: tx)
     }

@@ -86,12 +86,13 @@ struct IncidentService {
         let before = i.facts
         try apply(input, to: i, creating: false)
         let rules = try await rules(i)
+        let corrected = before.occurredAt != i.occurredAt
         let order = IncidentLevel.allCases
         let levelRaised = (order.firstIndex(of: i.facts.level) ?? 0) > (order.firstIndex(of: before.level) ?? 0)
         try await db.transaction { tx in
             try await i.update(on: tx)
-            let started = try await syncClocks(i, rules: rules, on: tx)
-            var note = "伤亡：\(i.facts.casualties.text)；级别：\(IncidentLevel(rawValue: i.level)!.label)"
+            let started = try await syncClocks(i, rules: rules, occurrenceCorrected: corrected, on: tx)
+            var note = (corrected ? "发生时间更正：\(HourClock.wallTime(before.occurredAt)) → \(HourClock.wallTime(i.occurredAt))，时限随之调整；" : "") + "伤亡：\(i.facts.casualties.text)；级别：\(IncidentLevel(rawValue: i.level)!.label)"
             if levelRaised, let proposed = EmergencyClocks(rules: rules).releaser(for: i.facts.level), proposed.rawValue != i.releaser,
                i.releaserNote.isEmpty {
                 i.releaser = proposed.rawValue
@@ -165,18 +166,22 @@ struct IncidentService {
         i.majorOnlineOpinion = input.majorOnlineOpinion ?? current?.majorOnlineOpinion ?? false
     }
 
-    /// Opens the clocks the facts call for; an open clock only ever moves earlier (a rule can
-    /// make it more urgent, never less). Returns the kinds newly started.
+    /// Opens the clocks the facts call for. An open clock only moves earlier (a rule can make
+    /// it more urgent, never less) — unless the time of occurrence itself was corrected, which
+    /// moves it either way. A clock whose step is done is not started again. Returns the kinds
+    /// newly started.
     @discardableResult
-    func syncClocks(_ i: IncidentModel, rules: EmergencyRules, on tx: Database) async throws -> [DeadlineKind] {
+    func syncClocks(_ i: IncidentModel, rules: EmergencyRules, occurrenceCorrected: Bool = false, on tx: Database) async throws -> [DeadlineKind] {
         let existing = try await DeadlineModel.query(on: tx).filter(\.$subjectID == i.id!).all()
+        let held = try await ReleaseActivityModel.query(on: tx).filter(\.$incidentID == i.id!).filter(\.$heldAt != nil).count() > 0
         var started: [DeadlineKind] = []
         let store = DeadlineStore(app: app, now: now)
         for c in EmergencyClocks(rules: rules).clocks(for: i.facts, registeredAt: now) {
             let kind: DeadlineKind = c.kind == .firstRelease ? .firstRelease : .emergencyConference
             if kind == .firstRelease, i.firstReleasedAt != nil { continue }
+            if kind == .emergencyConference, held { continue }
             if let row = existing.first(where: { $0.kind == kind.rawValue }) {
-                guard row.state == "open", c.dueAt < row.dueAt else { continue }
+                guard row.state == "open", c.dueAt < row.dueAt || (occurrenceCorrected && c.dueAt != row.dueAt) else { continue }
             } else {
                 started.append(kind)
             }

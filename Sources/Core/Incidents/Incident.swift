@@ -91,21 +91,28 @@ public struct EmergencyClocks: Sendable {
 
     public init(rules: EmergencyRules) { self.rules = rules }
 
-    /// The clocks `facts` call for. `registeredAt` is when the platform heard of it: a rule
-    /// that says "at once" (第一时间, 立即) is due then.
+    /// "At once" (立即, 第一时间) counted as this long after the platform hears of it, so a duty
+    /// officer registering an incident is not overdue in the same second.
+    public static let atOnce: TimeInterval = 3600
+
+    /// The clocks `facts` call for. `registeredAt` is when the platform heard of it: a rule that
+    /// says "at once" is due an hour later — or earlier, when the profile's hours from
+    /// occurrence run out first.
     public func clocks(for facts: IncidentFacts, registeredAt: Date) -> [IncidentClock] {
         var out: [IncidentClock] = []
         let first = rules.firstReleaseHours
+        let byHours = first.value.map { HourClock.due(after: facts.occurredAt, hours: $0) }
+        let atOnce = registeredAt.addingTimeInterval(Self.atOnce)
         if rules.immediateOnMajorOnlineOpinion.value, facts.type == .socialSecurity, facts.majorOnlineOpinion {
             // 003 §25: a social-security incident that has become major online opinion is released at once.
-            out.append(IncidentClock(kind: .firstRelease, dueAt: registeredAt, source: ConferenceChecks.cite(rules.immediateOnMajorOnlineOpinion),
-                                     reason: "社会安全事件已形成重大网络舆情，须立即发布"))
-        } else if let h = first.value {
-            out.append(IncidentClock(kind: .firstRelease, dueAt: HourClock.due(after: facts.occurredAt, hours: h),
-                                     source: ConferenceChecks.cite(first), reason: "事件发生后\(h)小时内发布权威信息"))
+            out.append(IncidentClock(kind: .firstRelease, dueAt: min(atOnce, byHours ?? atOnce),
+                                     source: ConferenceChecks.cite(rules.immediateOnMajorOnlineOpinion),
+                                     reason: "社会安全事件已形成重大网络舆情，须立即发布（按登记后1小时内计）"))
+        } else if let due = byHours, let h = first.value {
+            out.append(IncidentClock(kind: .firstRelease, dueAt: due, source: ConferenceChecks.cite(first), reason: "事件发生后\(h)小时内发布权威信息"))
         } else {
-            out.append(IncidentClock(kind: .firstRelease, dueAt: registeredAt, source: ConferenceChecks.cite(first),
-                                     reason: "第一时间发布（未规定小时数，按立即计）"))
+            out.append(IncidentClock(kind: .firstRelease, dueAt: atOnce, source: ConferenceChecks.cite(first),
+                                     reason: "第一时间发布（未规定小时数，按登记后1小时内计）"))
         }
         if let reason = conferenceReason(facts), let h = rules.conferenceHours.value {
             out.append(IncidentClock(kind: .conference, dueAt: HourClock.due(after: facts.occurredAt, hours: h),

@@ -11,6 +11,8 @@ public enum DeadlineEventKind: String, Codable, Sendable, CaseIterable {
     case escalation
     /// 突发事件通报 — a new incident, told to the news offices at once (001 §13(二); 002 §五(三)).
     case incident
+    /// 推送失败 — a webhook delivery given up on, told to the administrators.
+    case delivery
 
     public var label: String {
         switch self {
@@ -18,6 +20,7 @@ public enum DeadlineEventKind: String, Codable, Sendable, CaseIterable {
         case .overdue: "已逾期"
         case .escalation: "逾期督办"
         case .incident: "突发事件通报"
+        case .delivery: "推送失败"
         }
     }
 }
@@ -114,9 +117,10 @@ public enum WebhookSignature {
     }
 }
 
-/// Retries of a failing webhook: 30 s, 1, 2, 4 … minutes, at most 6 hours apart, 10 attempts.
+/// Retries of a failing webhook: 30 s, 1, 2, 4 … minutes, at most 6 hours apart, 14 attempts
+/// (about a day and a half, so a gateway down overnight still gets the night's events).
 public enum WebhookBackoff {
-    public static let maxAttempts = 10
+    public static let maxAttempts = 14
 
     public static func delay(afterAttempt n: Int) -> TimeInterval {
         min(30 * pow(2, Double(max(n, 1) - 1)), 6 * 3600)

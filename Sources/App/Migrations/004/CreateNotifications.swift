@@ -12,6 +12,9 @@ struct CreateNotifications: AsyncMigration {
         try await db.schema("deadlines").field("next_reminder_at", .datetime).update()
         try await db.schema("deadlines").field("reminders_sent", .int).update()
         try await db.schema("deadlines").field("overdue_fired_at", .datetime).update()
+        // Bumped whenever a clock is moved or reopened; part of every event key, so a clock that
+        // runs out again after a move is told again (and a replay of one generation is not).
+        try await db.schema("deadlines").field("generation", .int).update()
 
         try await db.schema("notifications")
             .id()
@@ -63,7 +66,7 @@ struct CreateNotifications: AsyncMigration {
     func revert(on db: Database) async throws {
         for table in ["webhook_deliveries", "webhooks", "notifications"] { try await db.schema(table).delete() }
         if let sql = db as? SQLDatabase { try await sql.drop(index: "idx_deadlines_next_reminder_at").run() }
-        for column in ["overdue_fired_at", "reminders_sent", "next_reminder_at"] {
+        for column in ["generation", "overdue_fired_at", "reminders_sent", "next_reminder_at"] {
             try await db.schema("deadlines").deleteField(FieldKey(stringLiteral: column)).update()
         }
     }
