@@ -167,3 +167,16 @@ final class ReleaseRulesTests: XCTestCase {
         }
     }
 }
+
+/// The portal's publication rule (SPEC §11).
+final class PublicationTests: XCTestCase {
+    func testOnlyPreviewedScheduledAndHeldOrReleasedActivitiesArePublic() {
+        let now = Date(timeIntervalSince1970: 0)
+        for stage in ActivityStage.allCases {
+            let expected = [.held, .closed, .released].contains(stage) || stage == .scheduled
+            XCTAssertEqual(Publication.isPublic(stage: stage, previewPublishedAt: now), expected, stage.rawValue)
+            XCTAssertEqual(Publication.isPublic(stage: stage, previewPublishedAt: nil), [.held, .closed, .released].contains(stage), stage.rawValue)
+        }
+        XCTAssertFalse(Publication.isPreview(stage: .preparing, previewPublishedAt: now))
+    }
+}

@@ -2,12 +2,15 @@ import Core
 import Fluent
 import Vapor
 
-/// `/`: the public 新闻发布 column — until the portal issue, the jurisdictions and their
-/// published spokesperson lists. Shows published editions only.
+/// `/`: the public 新闻发布 column — each jurisdiction's previews, records and published
+/// spokesperson lists. Shows only what `Publication` and the published editions allow.
 struct PublicController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
         routes.get(use: home)
         routes.get("roster", ":editionID", use: edition)
+        routes.get("j", ":jurisdictionID", use: column)
+        routes.get("releases", ":activityID", use: record)
+        routes.get("releases", ":activityID", "files", ":documentID", use: file)
         routes.get("healthz", use: health)
     }
 
@@ -17,15 +20,43 @@ struct PublicController: RouteCollection {
             var id: String
             var name: String
             var editions: [EditionSummaryDTO]
+            var latest: [PortalService.Item]
         }
     }
 
     func home(req: Request) async throws -> View {
         let editions = try await RosterEditionModel.query(on: req.db).sort(\.$year, .descending).sort(\.$number, .descending).all()
-        let groups = try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all().map { j in
-            HomeView.Group(id: j.id!, name: j.name, editions: editions.filter { $0.jurisdictionID == j.id }.map(RosterService.editionSummary))
+        let portal = PortalService(db: req.db, now: req.now)
+        var groups: [HomeView.Group] = []
+        for j in try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all() {
+            let column = try await portal.column(j, limit: 3)
+            groups.append(HomeView.Group(id: j.id!, name: j.name, editions: editions.filter { $0.jurisdictionID == j.id }.map(RosterService.editionSummary),
+                                         latest: column.previews.prefix(2) + column.records))
         }
         return try await req.view.render("public-home", HomeView(jurisdictions: groups))
+    }
+
+    // MARK: the release column (SPEC §11)
+
+    func column(req: Request) async throws -> View {
+        let portal = PortalService(db: req.db, now: req.now)
+        let j = try await portal.jurisdiction(req.parameters.get("jurisdictionID"))
+        return try await req.view.render("public-column", try await portal.column(j))
+    }
+
+    func record(req: Request) async throws -> View {
+        let portal = PortalService(db: req.db, now: req.now)
+        return try await req.view.render("public-record", try await portal.record(req.parameters.get("activityID", as: UUID.self)))
+    }
+
+    func file(req: Request) async throws -> Response {
+        let portal = PortalService(db: req.db, now: req.now)
+        let doc = try await portal.file(req.parameters.get("activityID", as: UUID.self), document: req.parameters.get("documentID", as: UUID.self))
+        guard UUID(uuidString: doc.storageKey) != nil,
+              let data = FileManager.default.contents(atPath: req.application.settings.attachmentsDirectory + "/" + doc.storageKey) else {
+            throw DomainError.notFound("附件")
+        }
+        return DocumentResponse.make(doc, data)
     }
 
     struct EditionView: Encodable {
