@@ -4,6 +4,9 @@ import Fluent
 import Vapor
 import XCTest
 import XCTVapor
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// The public portal shows only what is approved, reviewed and due (issue #6): unpublished
 /// records, comments and review notes are created, then every portal page is crawled.
@@ -48,6 +51,12 @@ final class PortalTests: XCTestCase {
                 for match in html.matches(of: /href="(\/(?:j|releases|roster)\/[^"#?]*)"/) { queue.append(String(match.1)) }
             }
 
+            for feed in ["/j/wulong/feed.rss", "/j/wulong/feed.atom", "/sitemap.xml"] {
+                let res = try await app.sendRequest(.GET, feed)
+                XCTAssertEqual(res.status, .ok, feed)
+                pages[feed] = res.body.string
+            }
+
             // check
             XCTAssertTrue(pages.keys.contains("/j/wulong"))
             XCTAssertTrue(pages.keys.contains("/releases/\(released)"), "the released record is listed and linked")
@@ -63,6 +72,38 @@ final class PortalTests: XCTestCase {
                 let res = try await app.sendRequest(.GET, "/releases/\(id)")
                 XCTAssertEqual(res.status, .notFound)
             }
+        }
+    }
+
+    /// The feeds are well-formed XML with the elements their specs require; pages carry an ETag
+    /// and answer 304 when it matches.
+    func testFeedsAreWellFormedAndPagesAreCacheable() async throws {
+        try await withApp { app, _ in
+            final class Elements: NSObject, XMLParserDelegate {
+                var names: [String] = []
+                func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                            attributes: [String: String] = [:]) { names.append(name) }
+            }
+            for (path, required) in [("/j/wulong/feed.rss", ["rss", "channel", "title", "link", "description", "item", "guid", "pubDate"]),
+                                     ("/j/wulong/feed.atom", ["feed", "id", "title", "updated", "entry", "link"]),
+                                     ("/sitemap.xml", ["urlset", "url", "loc"])] {
+                let res = try await app.sendRequest(.GET, path)
+                XCTAssertEqual(res.status, .ok, path)
+                let parser = XMLParser(data: Data(res.body.string.utf8))
+                let seen = Elements()
+                parser.delegate = seen
+                XCTAssertTrue(parser.parse(), "\(path): \(parser.parserError.map { "\($0)" } ?? "")")
+                XCTAssertTrue(Set(required).isSubset(of: Set(seen.names)), "\(path): missing \(Set(required).subtracting(seen.names))")
+            }
+            let rss = try await app.sendRequest(.GET, "/j/wulong/feed.rss")
+            XCTAssertTrue(rss.body.string.contains("关于2027年春季学期中小学报名工作的通告"))
+            XCTAssertTrue(rss.body.string.contains("<link>http://127.0.0.1:8080/releases/"))
+            let first = try await app.sendRequest(.GET, "/j/wulong")
+            let tag = try XCTUnwrap(first.headers.first(name: .eTag))
+            let again = try await app.sendRequest(.GET, "/j/wulong", headers: ["If-None-Match": tag])
+            XCTAssertEqual(again.status, .notModified)
+            XCTAssertEqual(first.headers.first(name: .cacheControl), "public, max-age=60")
+            XCTAssertNotNil(first.headers.first(name: "Content-Security-Policy"))
         }
     }
 

@@ -24,6 +24,10 @@ public struct Settings: Sendable, Equatable {
     /// 30; 0 turns it off, e.g. on an instance that only serves pages).
     public var schedulerSeconds: Int
 
+    /// The portal's address as the public sees it, for feeds and the sitemap (`FABU_PUBLIC_URL`;
+    /// never taken from the request's Host header, which a client controls).
+    public var publicURL: String
+
     /// Uploaded documents: under the data directory, outside any served path.
     public var attachmentsDirectory: String { dataDirectory + "/attachments" }
 
@@ -33,7 +37,9 @@ public struct Settings: Sendable, Equatable {
     }
 
     public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false,
-                profilesDirectory: String? = nil, maxUploadBytes: Int = 20 * 1_048_576, schedulerSeconds: Int = 30) {
+                profilesDirectory: String? = nil, maxUploadBytes: Int = 20 * 1_048_576, schedulerSeconds: Int = 30,
+                publicURL: String = "http://127.0.0.1:8080") {
+        self.publicURL = publicURL
         self.schedulerSeconds = schedulerSeconds
         self.profilesDirectory = profilesDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -90,9 +96,15 @@ public struct Settings: Sendable, Equatable {
         if let raw = env["FABU_SCHEDULER_SECONDS"], !raw.isEmpty {
             if let n = Int(raw), (0...3600).contains(n) { scheduler = n } else { problems.append("FABU_SCHEDULER_SECONDS: 应为0到3600之间的整数（秒；0 表示本实例不运行期限调度）") }
         }
+        var publicURL = "http://127.0.0.1:8080"
+        if let raw = env["FABU_PUBLIC_URL"], !raw.isEmpty {
+            let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            if let u = URL(string: trimmed), ["http", "https"].contains(u.scheme ?? ""), u.host != nil { publicURL = trimmed }
+            else { problems.append("FABU_PUBLIC_URL: 应为门户的公开网址，如 https://www.example.gov.cn") }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure,
                         profilesDirectory: profilesDir, maxUploadBytes: maxUpload * 1_048_576,
-                        schedulerSeconds: scheduler)
+                        schedulerSeconds: scheduler, publicURL: publicURL)
     }
 }

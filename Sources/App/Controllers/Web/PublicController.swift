@@ -6,9 +6,13 @@ import Vapor
 /// spokesperson lists. Shows only what `Publication` and the published editions allow.
 struct PublicController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
+        let routes = routes.grouped(PortalCacheMiddleware())
         routes.get(use: home)
         routes.get("roster", ":editionID", use: edition)
         routes.get("j", ":jurisdictionID", use: column)
+        routes.get("j", ":jurisdictionID", "feed.rss") { req in try await feed(req, atom: false) }
+        routes.get("j", ":jurisdictionID", "feed.atom") { req in try await feed(req, atom: true) }
+        routes.get("sitemap.xml", use: sitemap)
         routes.get("releases", ":activityID", use: record)
         routes.get("releases", ":activityID", "files", ":documentID", use: file)
         routes.get("healthz", use: health)
@@ -47,6 +51,29 @@ struct PublicController: RouteCollection {
     func record(req: Request) async throws -> View {
         let portal = PortalService(db: req.db, now: req.now)
         return try await req.view.render("public-record", try await portal.record(req.parameters.get("activityID", as: UUID.self)))
+    }
+
+    func feed(_ req: Request, atom: Bool) async throws -> Response {
+        let portal = PortalService(db: req.db, now: req.now)
+        let j = try await portal.jurisdiction(req.parameters.get("jurisdictionID"))
+        let entries = try await PortalFeeds.entries(req.db, jurisdiction: j.id!)
+        let base = req.application.settings.publicURL
+        let xml = atom ? PortalFeeds.atom(base: base, j: j, entries: entries) : PortalFeeds.rss(base: base, j: j, entries: entries)
+        let res = Response(status: .ok, body: .init(string: xml))
+        res.headers.replaceOrAdd(name: .contentType, value: atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8")
+        return res
+    }
+
+    func sitemap(req: Request) async throws -> Response {
+        var paths = ["/"]
+        for j in try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all() {
+            paths.append("/j/\(j.id!)")
+            paths += try await PortalFeeds.entries(req.db, jurisdiction: j.id!, limit: 50_000).map { "/releases/\($0.id)" }
+        }
+        paths += try await RosterEditionModel.query(on: req.db).all().map { "/roster/\($0.id!)" }
+        let res = Response(status: .ok, body: .init(string: PortalFeeds.sitemap(base: req.application.settings.publicURL, paths: paths)))
+        res.headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
+        return res
     }
 
     func file(req: Request) async throws -> Response {
