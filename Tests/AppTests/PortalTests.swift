@@ -107,6 +107,30 @@ final class PortalTests: XCTestCase {
         }
     }
 
+    /// 长者模式: switched by a plain link, kept across pages, off again; never an open redirect.
+    func testElderlyModePersistsAcrossPages() async throws {
+        try await withApp { app, _ in
+            let on = try await app.sendRequest(.GET, "/a11y?mode=elder&back=/j/wulong")
+            XCTAssertEqual(on.status, .seeOther)
+            XCTAssertEqual(on.headers.first(name: .location), "/j/wulong")
+            let cookie = try XCTUnwrap(on.headers.setCookie?["fabu_mode"]?.string)
+            XCTAssertEqual(cookie, "elder")
+            for path in ["/", "/j/wulong", "/j/huludao"] {
+                let page = try await app.sendRequest(.GET, path, headers: ["Cookie": "fabu_mode=elder"])
+                XCTAssertTrue(page.body.string.contains(#"<body class="public elder">"#), path)
+                XCTAssertTrue(page.body.string.contains("退出长者模式"), path)
+                XCTAssertEqual(page.headers.first(name: .vary), "Cookie")
+            }
+            let plain = try await app.sendRequest(.GET, "/j/wulong")
+            XCTAssertTrue(plain.body.string.contains(#"<body class="public">"#))
+            XCTAssertTrue(plain.body.string.contains(#"href="/a11y?mode=elder&amp;back=/j/wulong""#) || plain.body.string.contains(#"href="/a11y?mode=elder&back=/j/wulong""#))
+            for evil in ["//evil.example/x", "https://evil.example/", "/\\evil"] {
+                let res = try await app.sendRequest(.GET, "/a11y?mode=elder&back=\(evil.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
+                XCTAssertEqual(res.headers.first(name: .location), "/", evil)
+            }
+        }
+    }
+
     func testAPreviewShowsTimePlaceAndLiveLinkButNoTranscript() async throws {
         try await withApp { app, clock in
             // setup: the seeded Huludao conference, completed and scheduled with a preview.

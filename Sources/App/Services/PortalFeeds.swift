@@ -102,6 +102,8 @@ struct PortalCacheMiddleware: AsyncMiddleware {
         let tag = "\"" + SHA256.hash(data: Array(body.readableBytesView)).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         res.headers.replaceOrAdd(name: .eTag, value: tag)
         res.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+        // The reader mode (a cookie) changes the page: caches must keep the variants apart.
+        res.headers.replaceOrAdd(name: .vary, value: "Cookie")
         if req.headers.first(name: .ifNoneMatch).map({ $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains(tag) }) == true {
             let notModified = Response(status: .notModified)
             notModified.headers.replaceOrAdd(name: .eTag, value: tag)

@@ -13,6 +13,7 @@ struct PublicController: RouteCollection {
         routes.get("j", ":jurisdictionID", "feed.rss") { req in try await feed(req, atom: false) }
         routes.get("j", ":jurisdictionID", "feed.atom") { req in try await feed(req, atom: true) }
         routes.get("sitemap.xml", use: sitemap)
+        routes.get("a11y") { req in try ReaderMode.set(req) }
         routes.get("releases", ":activityID", use: record)
         routes.get("releases", ":activityID", "files", ":documentID", use: file)
         routes.get("healthz", use: health)
@@ -37,7 +38,7 @@ struct PublicController: RouteCollection {
             groups.append(HomeView.Group(id: j.id!, name: j.name, editions: editions.filter { $0.jurisdictionID == j.id }.map(RosterService.editionSummary),
                                          latest: column.previews.prefix(2) + column.records))
         }
-        return try await req.view.render("public-home", HomeView(jurisdictions: groups))
+        return try await req.renderPortal("public-home", HomeView(jurisdictions: groups))
     }
 
     // MARK: the release column (SPEC §11)
@@ -45,12 +46,12 @@ struct PublicController: RouteCollection {
     func column(req: Request) async throws -> View {
         let portal = PortalService(db: req.db, now: req.now)
         let j = try await portal.jurisdiction(req.parameters.get("jurisdictionID"))
-        return try await req.view.render("public-column", try await portal.column(j))
+        return try await req.renderPortal("public-column", try await portal.column(j))
     }
 
     func record(req: Request) async throws -> View {
         let portal = PortalService(db: req.db, now: req.now)
-        return try await req.view.render("public-record", try await portal.record(req.parameters.get("activityID", as: UUID.self)))
+        return try await req.renderPortal("public-record", try await portal.record(req.parameters.get("activityID", as: UUID.self)))
     }
 
     func feed(_ req: Request, atom: Bool) async throws -> Response {
@@ -99,7 +100,7 @@ struct PublicController: RouteCollection {
         let j = try await JurisdictionModel.find(e.jurisdictionID, on: req.db)
         let others = try await RosterEditionModel.query(on: req.db).filter(\.$jurisdictionID == e.jurisdictionID)
             .sort(\.$year, .descending).sort(\.$number, .descending).all().filter { $0.id != e.id }
-        return try await req.view.render("public-edition", EditionView(edition: RosterService.editionDTO(e), jurisdictionName: j?.name ?? "",
+        return try await req.renderPortal("public-edition", EditionView(edition: RosterService.editionDTO(e), jurisdictionName: j?.name ?? "",
                                                                        others: others.map(RosterService.editionSummary)))
     }
 
