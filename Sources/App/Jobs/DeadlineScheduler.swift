@@ -39,9 +39,7 @@ struct DeadlineSweeper {
 
     private func sweepBatch(now: Date) async throws -> Report {
         let tree = AgencyTree(try await AgencyModel.query(on: db).all().map(\.node))
-        let members = try await UserModel.query(on: db).filter(\.$active == true).all().map {
-            DeadlineAudience.Member(id: $0.id!.uuidString, role: $0.roleValue, agencyID: $0.agencyID?.uuidString, offices: Set($0.offices))
-        }
+        let members = try await UserModel.query(on: db).filter(\.$active == true).all().map(\.audienceMember)
         let jurisdictions = try await JurisdictionModel.query(on: db).all()
         return try await db.transaction { tx -> Report in
             var report = Report()

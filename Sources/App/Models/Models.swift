@@ -208,6 +208,11 @@ final class UserModel: Model, @unchecked Sendable {
         set { officesRaw = newValue.isEmpty ? nil : newValue.map(\.rawValue).joined(separator: ",") }
     }
 
+    /// The account as the notification audience rules see it.
+    var audienceMember: DeadlineAudience.Member {
+        DeadlineAudience.Member(id: id!.uuidString, role: roleValue, agencyID: agencyID?.uuidString, offices: Set(offices))
+    }
+
     var officeHolder: OfficeHolder {
         OfficeHolder(userID: id!.uuidString, agencyID: agencyID?.uuidString, offices: Set(offices))
     }

@@ -60,9 +60,7 @@ struct IncidentService {
         let rules = try await releases.profile(jurisdiction: i.jurisdictionID).emergency
         let proposed = EmergencyClocks(rules: rules).releaser(for: i.facts.level)
         i.releaser = proposed?.rawValue ?? Releaser.localGovernment.rawValue
-        let members = try await UserModel.query(on: db).filter(\.$active == true).all().map {
-            DeadlineAudience.Member(id: $0.id!.uuidString, role: $0.roleValue, agencyID: $0.agencyID?.uuidString, offices: Set($0.offices))
-        }
+        let members = try await UserModel.query(on: db).filter(\.$active == true).all().map(\.audienceMember)
         try await db.transaction { tx in
             try await i.create(on: tx)
             try await syncClocks(i, rules: rules, on: tx)
@@ -107,31 +105,20 @@ struct IncidentService {
 
     private func apply(_ input: IncidentInput, to i: IncidentModel, creating: Bool) throws {
         var v = Validator()
-        func pick<E: RawRepresentable & CaseIterable>(_ raw: String?, _ type: E.Type, field: String, label: String, current: String?) -> E?
-        where E.RawValue == String {
-            guard let raw, !raw.isEmpty else {
-                if current == nil { v.add(field, "\(label)不能为空") }
-                return nil
-            }
-            guard let value = E(rawValue: raw) else {
-                v.add(field, "\(label)无效，应为：\(E.allCases.map(\.rawValue).joined(separator: "、"))"); return nil
-            }
-            return value
-        }
         let current: IncidentModel? = creating ? nil : i
         let title = v.text(input.title ?? current?.title, field: "title", label: "事件名称", max: 200)
-        let type = pick(input.type, IncidentType.self, field: "type", label: "事件类别", current: current?.type)
-        let level = pick(input.level, IncidentLevel.self, field: "level", label: "事件级别", current: current?.level)
+        let type = v.choice(input.type, IncidentType.self, field: "type", label: "事件类别", required: current?.type == nil)
+        let level = v.choice(input.level, IncidentLevel.self, field: "level", label: "事件级别", required: current?.level == nil)
         var occurred = current?.occurredAt
         if let raw = input.occurredAt {
-            if let d = HourClock.parseWallTime(raw) {
+            if let d = v.wallTime(raw, field: "occurredAt") {
                 // Checked only when it changes: a long-running incident keeps its old time.
                 if d != current?.occurredAt {
                     if d > now.addingTimeInterval(60) { v.add("occurredAt", "发生时间不能晚于现在") }
                     if d < now.addingTimeInterval(-30 * 86_400) { v.add("occurredAt", "发生时间不能早于30天前") }
                 }
                 occurred = d
-            } else { v.add("occurredAt", "时间格式应为 YYYY-MM-DD HH:MM（北京时间）") }
+            }
         } else if occurred == nil { v.add("occurredAt", "发生时间不能为空") }
         let place = v.text(input.place ?? current?.place, field: "place", label: "发生地点", required: false, max: 200)
         let scene = v.text(input.scene ?? current?.scene, field: "scene", label: "现场情况", required: false, max: 5000)
@@ -318,7 +305,7 @@ struct IncidentService {
         if let level, !Self.warningLevels.contains(level) { v.add("level", "预警级别应为：\(Self.warningLevels.joined(separator: "、"))") }
         var starts = creating ? nil : w.startsAt
         if let raw = input.startsAt {
-            if let d = HourClock.parseWallTime(raw) { starts = d } else { v.add("startsAt", "时间格式应为 YYYY-MM-DD HH:MM（北京时间）") }
+            if let d = v.wallTime(raw, field: "startsAt") { starts = d }
         } else if starts == nil { starts = now }
         let area = v.text(input.area ?? (creating ? nil : w.area), field: "area", label: "影响区域", max: 500)
         let advice = v.text(input.advice ?? (creating ? nil : w.advice), field: "advice", label: "防范建议", max: 5000)

@@ -280,10 +280,10 @@ extension ReleaseService {
         var changes: [String] = []
         var startsAt = a.startsAt
         if let raw = input.startsAt, !raw.isEmpty {
-            if let d = HourClock.parseWallTime(raw) {
+            if let d = v.wallTime(raw, field: "startsAt") {
                 if d < now { v.add("startsAt", "举行时间不能早于现在") }
                 if d != a.startsAt { changes.append("时间：\(a.startsAt.map(HourClock.wallTime) ?? "未定") → \(HourClock.wallTime(d))"); startsAt = d }
-            } else { v.add("startsAt", "时间格式应为 YYYY-MM-DD HH:MM（北京时间）") }
+            }
         }
         let venue = v.text(input.venue, field: "venue", label: "地点", required: false, max: 200)
         let title = v.text(input.title, field: "title", label: "标题", required: false, max: 200)
@@ -495,8 +495,7 @@ extension ReleaseService {
         guard a.series else { throw DomainError(.conflict, code: "not_series", message: "该发布会不是定时系列发布，不能增加场次。") }
         try requireStage(a, .preparing, .scheduled, doing: "增加场次")
         var v = Validator()
-        let starts = input.startsAt.flatMap(HourClock.parseWallTime)
-        if starts == nil { v.add("startsAt", "时间格式应为 YYYY-MM-DD HH:MM（北京时间）") }
+        let starts = v.wallTime(input.startsAt ?? "", field: "startsAt")
         if let s = starts, s < now { v.add("startsAt", "举行时间不能早于现在") }
         let venue = v.text(input.venue, field: "venue", label: "地点", required: false, max: 200)
         try v.check()

@@ -125,40 +125,27 @@ struct ReleaseService {
     /// Validates the whole input, then copies it onto `a`. Returns the joint agencies.
     private func apply(_ input: ActivityInput, to a: ReleaseActivityModel, creating: Bool) async throws -> [UUID] {
         var v = Validator()
-        func pick<E: RawRepresentable & CaseIterable>(_ raw: String?, _ type: E.Type, field: String, label: String,
-                                                      current: String?) -> E? where E.RawValue == String {
-            guard let raw, !raw.isEmpty else {
-                if current == nil { v.add(field, "\(label)不能为空") }
-                return nil
-            }
-            guard let value = E(rawValue: raw) else {
-                v.add(field, "\(label)无效，应为：\(E.allCases.map(\.rawValue).joined(separator: "、"))")
-                return nil
-            }
-            return value
-        }
         let current: ReleaseActivityModel? = creating ? nil : a
         let title = v.text(input.title ?? current?.title, field: "title", label: "标题", max: 200)
         let summary = v.text(input.summary ?? current?.summary, field: "summary", label: "发布内容摘要", required: false, max: 5000)
-        let form = pick(input.form, ReleaseForm.self, field: "form", label: "发布形式", current: current?.form)
-        let category = pick(input.category, ContentCategory.self, field: "category", label: "内容类别", current: current?.category)
-        let organiser = pick(input.organiser ?? current?.organiser ?? OrganiserLevel.selfHeld.rawValue, OrganiserLevel.self,
-                             field: "organiser", label: "组织方式", current: nil)
-        let level = pick(input.level ?? current?.level ?? ConferenceLevel.newsOffice.rawValue, ConferenceLevel.self,
-                         field: "level", label: "发布会名义", current: nil)
+        let form = v.choice(input.form, ReleaseForm.self, field: "form", label: "发布形式", required: current?.form == nil)
+        let category = v.choice(input.category, ContentCategory.self, field: "category", label: "内容类别", required: current?.category == nil)
+        let organiser = v.choice(input.organiser ?? current?.organiser ?? OrganiserLevel.selfHeld.rawValue, OrganiserLevel.self,
+                             field: "organiser", label: "组织方式", required: true)
+        let level = v.choice(input.level ?? current?.level ?? ConferenceLevel.newsOffice.rawValue, ConferenceLevel.self,
+                         field: "level", label: "发布会名义", required: true)
         let effectiveForm = form ?? current.map(\.formValue)
         var conferenceClass: ConferenceClass?
         if effectiveForm == .pressConference {
-            conferenceClass = pick(input.conferenceClass ?? current?.conferenceClass ?? ConferenceClass.routine.rawValue,
-                                   ConferenceClass.self, field: "conferenceClass", label: "发布会类别", current: nil)
+            conferenceClass = v.choice(input.conferenceClass ?? current?.conferenceClass ?? ConferenceClass.routine.rawValue,
+                                   ConferenceClass.self, field: "conferenceClass", label: "发布会类别", required: true)
         } else if let raw = input.conferenceClass, !raw.isEmpty {
             v.add("conferenceClass", "只有新闻发布会才有发布会类别")
         }
         var startsAt = current?.startsAt
         if let raw = input.startsAt {
             if raw.trimmingCharacters(in: .whitespaces).isEmpty { startsAt = nil }
-            else if let d = HourClock.parseWallTime(raw) { startsAt = d }
-            else { v.add("startsAt", "时间格式应为 YYYY-MM-DD HH:MM（北京时间）") }
+            else if let d = v.wallTime(raw, field: "startsAt") { startsAt = d }
         }
         if effectiveForm == .pressConference, startsAt == nil { v.add("startsAt", "新闻发布会须填写举行时间") }
         if let s = startsAt, input.startsAt != nil, s < now { v.add("startsAt", "举行时间不能早于现在") }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A refusal by a domain rule. Carries a stable machine code, a Chinese message for people,
 /// and per-field messages; the web edge maps `kind` to an HTTP status in one place.
 public struct DomainError: Error, Equatable, Sendable {
@@ -69,6 +71,29 @@ public struct Validator: Sendable {
             return nil
         }
         return trimmed
+    }
+
+    /// One of `E` by its raw value; records an error when it is unknown, or empty and `required`.
+    public mutating func choice<E: RawRepresentable & CaseIterable>(_ raw: String?, _: E.Type, field: String, label: String,
+                                                                  required: Bool) -> E? where E.RawValue == String {
+        guard let raw, !raw.isEmpty else {
+            if required { add(field, "\(label)不能为空") }
+            return nil
+        }
+        guard let value = E(rawValue: raw) else {
+            add(field, "\(label)无效，应为：\(E.allCases.map(\.rawValue).joined(separator: "、"))")
+            return nil
+        }
+        return value
+    }
+
+    /// `yyyy-MM-dd HH:mm` in Beijing time; records an error naming the format when it is not.
+    public mutating func wallTime(_ raw: String, field: String) -> Date? {
+        guard let d = HourClock.parseWallTime(raw) else {
+            add(field, "时间格式应为 YYYY-MM-DD HH:MM（北京时间）")
+            return nil
+        }
+        return d
     }
 
     public var isValid: Bool { fields.isEmpty }
