@@ -51,7 +51,16 @@ final class PortalTests: XCTestCase {
                 for match in html.matches(of: /href="(\/(?:j|releases|roster)\/[^"#?]*)"/) { queue.append(String(match.1)) }
             }
 
-            for feed in ["/j/wulong/feed.rss", "/j/wulong/feed.atom", "/sitemap.xml"] {
+            // Search for each marker, and every feed.
+            for marker in ["标记AAA", "标记", "内部意见", "审定意见", "保密员GGG", "保密意见", "待保密审查", "重大项目建设"] {
+                let res = try await app.sendRequest(.GET, "/search?q=\(marker.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)")
+                XCTAssertEqual(res.status, .ok, marker)
+                // (The page repeats the query itself, so only its results are checked.)
+                XCTAssertFalse(res.body.string.contains("/releases/"), "search for \(marker) found something unpublished")
+            }
+            let feeds = ["/j/wulong/feed.rss", "/j/wulong/feed.atom", "/sitemap.xml"]
+                + PortalColumn.allCases.flatMap { ["/j/wulong/\($0.rawValue)/feed.rss", "/j/wulong/\($0.rawValue)/feed.atom"] }
+            for feed in feeds {
                 let res = try await app.sendRequest(.GET, feed)
                 XCTAssertEqual(res.status, .ok, feed)
                 pages[feed] = res.body.string
@@ -59,6 +68,7 @@ final class PortalTests: XCTestCase {
 
             // check
             XCTAssertTrue(pages.keys.contains("/j/wulong"))
+            XCTAssertTrue(pages.keys.contains("/j/wulong/records"), "the column links its 发布实录")
             XCTAssertTrue(pages.keys.contains("/releases/\(released)"), "the released record is listed and linked")
             let all = pages.values.joined()
             for marker in ["草稿标记AAA", "退回标记BBB", "内部意见CCC", "待保密审查DDD", "审定意见EEE", "审定意见FFF", "保密员GGG", "保密意见HHH",
@@ -162,6 +172,141 @@ final class PortalTests: XCTestCase {
             let column = try await app.sendRequest(.GET, "/j/huludao")
             XCTAssertTrue(column.body.string.contains("/releases/\(id)"))
             _ = clock
+        }
+    }
+}
+
+/// The columns page through their records; search finds published releases by any word of two
+/// characters or more, and nothing else.
+final class PortalSearchTests: XCTestCase {
+    /// Creates and releases a written release of 区发展和改革委员会 (the light path).
+    func release(_ app: Application, title: String, category: String = "other", summary: String = "",
+                 expert: String? = nil) async throws -> UUID {
+        let fgw = try await app.bearer("wulong-fgw")
+        let head = try await app.bearer("wulong-fgw-head")
+        let agency = try await app.agency("wulong", "区发展和改革委员会")
+        let created = try await app.api(.POST, "/api/v1/activities", as: fgw, json: """
+        {"agencyId": "\(agency.id!)", "title": "\(title)", "form": "writtenRelease", "category": "\(category)", "summary": "\(summary)"}
+        """)
+        XCTAssertEqual(created.status, .created, created.body.string)
+        let id = try created.content.decode(ActivityDTO.self).id
+        if let expert {
+            let res = try await app.api(.PUT, "/api/v1/activities/\(id)/participants", as: fgw,
+                                        json: #"{"participants":[{"role":"expert","name":"\#(expert)","title":"教授"}]}"#)
+            XCTAssertEqual(res.status, .ok, res.body.string)
+        }
+        _ = try await app.api(.POST, "/api/v1/activities/\(id)/submit", as: fgw, json: "{}")
+        _ = try await app.api(.POST, "/api/v1/activities/\(id)/approval", as: head, json: #"{"decision":"approve","comment":"同意"}"#)
+        _ = try await app.api(.POST, "/api/v1/activities/\(id)/assessments", as: fgw,
+                              json: #"{"kind":"confidentiality","outcome":"passed","reviewer":"保密员","comment":"无涉密内容"}"#)
+        let r = try await app.api(.POST, "/api/v1/activities/\(id)/release", as: fgw)
+        XCTAssertEqual(r.status, .ok, r.body.string)
+        return id
+    }
+
+    func ids(_ html: String) -> [String] {
+        html.matches(of: /href="\/releases\/([0-9A-Fa-f-]{36})"/).map { String($0.1) }
+    }
+
+    /// The records a portal page links, in order, are `expected` (given as ids or strings).
+    func expect(_ app: Application, _ path: String, _ expected: [Any], file: StaticString = #filePath, line: UInt = #line) async throws {
+        let found = ids(try await get(app, path).body.string)
+        XCTAssertEqual(found, expected.map { ($0 as? UUID)?.uuidString ?? "\($0)" }, path, file: file, line: line)
+    }
+
+    func expect(_ app: Application, _ path: String, count: Int, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let found = ids(try await get(app, path).body.string)
+        XCTAssertEqual(found.count, count, path, file: file, line: line)
+    }
+
+    func expect(_ app: Application, _ path: String, status: HTTPStatus, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let res = try await get(app, path)
+        XCTAssertEqual(res.status, status, path, file: file, line: line)
+    }
+
+    func get(_ app: Application, _ path: String) async throws -> XCTHTTPResponse {
+        try await app.sendRequest(.GET, path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)
+    }
+
+    func testColumnsPageThroughRecordsNewestFirst() async throws {
+        try await withApp { app, clock in
+            var made: [UUID] = []
+            for i in 1...22 {
+                made.append(try await release(app, title: "第\(i)号通告", category: i % 2 == 0 ? "policyInterpretation" : "other",
+                                              expert: i == 7 ? "张专家" : nil))
+                clock.advance(60)
+            }
+            // 22 made here and the seeded notice: 23 records, 20 on the first page.
+            let first = try await get(app, "/j/wulong/records")
+            XCTAssertEqual(first.status, .ok)
+            let page1 = ids(first.body.string)
+            XCTAssertEqual(page1.count, 20)
+            XCTAssertEqual(page1.first, made.last!.uuidString, "newest first")
+            XCTAssertTrue(first.body.string.contains(#"rel="next""#))
+            let second = try await get(app, "/j/wulong/records?page=2")
+            XCTAssertEqual(ids(second.body.string).count, 3)
+            XCTAssertTrue(Set(page1).isDisjoint(with: ids(second.body.string)))
+            XCTAssertTrue(second.body.string.contains("第 2 / 2 页"))
+
+            let beyond = try await get(app, "/j/wulong/records?page=3")
+            XCTAssertEqual(beyond.status, .notFound)
+            let bad = try await get(app, "/j/wulong/records?page=abc")
+            XCTAssertEqual(bad.status, .unprocessableEntity)
+            XCTAssertTrue(bad.body.string.contains("页码"), bad.body.string)
+            try await expect(app, "/j/wulong/nonsense", status: .notFound)
+            try await expect(app, "/j/nowhere/records", status: .notFound)
+
+            let policy = ids(try await get(app, "/j/wulong/policy").body.string)
+            XCTAssertEqual(Set(policy), Set(made.enumerated().filter { ($0.offset + 1) % 2 == 0 }.map(\.element.uuidString)))
+            try await expect(app, "/j/wulong/expert", [made[6].uuidString])
+            // Other jurisdictions' columns do not show them.
+            try await expect(app, "/j/huludao/records", [])
+
+            let atom = try await get(app, "/j/wulong/policy/feed.atom")
+            XCTAssertEqual(atom.status, .ok)
+            XCTAssertTrue(atom.body.string.contains("第22号通告"))
+            XCTAssertFalse(atom.body.string.contains("第21号通告"), "a record outside 政策解读 is not in its feed")
+        }
+    }
+
+    func testSearchFindsTwoCharacterWordsAndNothingUnpublished() async throws {
+        try await withApp { app, _ in
+            let heating = try await release(app, title: "关于今冬供暖保障工作的通告", summary: "全区集中供暖于11月15日开始。")
+            let medical = try await release(app, title: "医保报销比例调整答问", category: "policyInterpretation",
+                                            summary: "居民医保住院报销比例提高到70%。", expert: "李教授")
+            // A draft whose words must never be found.
+            let fgw = try await app.bearer("wulong-fgw")
+            let agency = try await app.agency("wulong", "区发展和改革委员会")
+            _ = try await app.api(.POST, "/api/v1/activities", as: fgw, json: """
+            {"agencyId": "\(agency.id!)", "title": "供暖价格调整草稿", "form": "writtenRelease", "category": "other", "summary": "未公开的医保草稿"}
+            """)
+
+            // Two characters (below the trigram), three and more (the index), several words, a speaker.
+            try await expect(app, "/search?q=供暖", [heating.uuidString])
+            try await expect(app, "/search?q=医保", [medical.uuidString])
+            try await expect(app, "/search?q=集中供暖", [heating.uuidString])
+            try await expect(app, "/search?q=报销 住院", [medical.uuidString])
+            try await expect(app, "/search?q=报销 供暖", [])
+            try await expect(app, "/search?q=李教授", [medical.uuidString])
+            try await expect(app, "/search?q=报名", count: 1)
+            // LIKE's wildcards are plain characters.
+            try await expect(app, "/search?q=70%", [medical.uuidString])
+            try await expect(app, "/search?q=%%", [])
+            try await expect(app, #"/search?q="供暖""#, [])
+            // Scoped to a jurisdiction.
+            try await expect(app, "/search?q=供暖&j=wulong", [heating.uuidString])
+            try await expect(app, "/search?q=供暖&j=huludao", [])
+            try await expect(app, "/search?q=供暖&j=nowhere", status: .notFound)
+
+            // A one-character word is answered on the page, with the rule; an empty query shows the form.
+            let short = try await get(app, "/search?q=暖")
+            XCTAssertEqual(short.status, .ok)
+            XCTAssertTrue(short.body.string.contains("每个词至少2个字"), short.body.string)
+            try await expect(app, "/search", status: .ok)
+            let none = try await get(app, "/search?q=<script>alert(1)</script>")
+            XCTAssertEqual(none.status, .ok)
+            XCTAssertFalse(none.body.string.contains("<script>alert(1)"))
+            XCTAssertTrue(none.body.string.contains("没有找到"))
         }
     }
 }

@@ -180,3 +180,24 @@ final class PublicationTests: XCTestCase {
         XCTAssertFalse(Publication.isPreview(stage: .preparing, previewPublishedAt: now))
     }
 }
+
+final class PortalColumnTests: XCTestCase {
+    func testColumnsOfARecord() {
+        XCTAssertEqual(PortalColumn.columns(isRecord: false, form: .pressConference, category: .policyInterpretation, hasExpert: true), [])
+        XCTAssertEqual(PortalColumn.columns(isRecord: true, form: .writtenRelease, category: .other, hasExpert: false), [.records])
+        XCTAssertEqual(PortalColumn.columns(isRecord: true, form: .writtenRelease, category: .policyInterpretation, hasExpert: false),
+                       [.records, .policy])
+        XCTAssertEqual(PortalColumn.columns(isRecord: true, form: .backgroundBriefing, category: .other, hasExpert: true),
+                       [.records, .policy, .expert])
+    }
+
+    func testQueryWordsAreTwoToFiftyCharacters() throws {
+        XCTAssertEqual(try PortalQuery("  医保  报销 ").terms, ["医保", "报销"])
+        XCTAssertEqual(try PortalQuery("ABC").terms, ["abc"], "searched case-insensitively")
+        for bad in [nil, "", "   ", "医", "医保 a", "a b c d e f", String(repeating: "字", count: 51)] {
+            XCTAssertThrowsError(try PortalQuery(bad), String(describing: bad)) { error in
+                XCTAssertNotNil((error as? DomainError)?.fields["q"])
+            }
+        }
+    }
+}

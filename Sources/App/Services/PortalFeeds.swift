@@ -44,25 +44,28 @@ enum PortalFeeds {
         var date: Date
     }
 
-    /// The latest previews and records of a jurisdiction, newest first.
-    static func entries(_ db: Database, jurisdiction: String, limit: Int = 50) async throws -> [Entry] {
-        let rows = try await ReleaseActivityModel.query(on: db).filter(\.$jurisdictionID == jurisdiction)
-            .filter(\.$stage ~~ Publication.publicStages.map(\.rawValue)).sort(\.$updatedAt, .descending).limit(500).all()
-        return rows.filter { Publication.isPublic(stage: $0.stageValue, previewPublishedAt: $0.previewPublishedAt) }
-            .map { a in
-                let preview = Publication.isPreview(stage: a.stageValue, previewPublishedAt: a.previewPublishedAt)
-                let date = (preview ? a.previewPublishedAt : (a.heldAt ?? a.releasedAt)) ?? a.updatedAt ?? Date(timeIntervalSince1970: 0)
-                return Entry(id: a.id!, title: (preview ? "【预告】" : "") + a.title, summary: a.summary, date: date)
-            }
-            .sorted { $0.date > $1.date }.prefix(limit).map { $0 }
+    /// What a feed is about: its title, the page it mirrors, and its own path without extension.
+    struct Channel {
+        var title: String
+        var description: String
+        var author: String
+        var page: String
+        var feed: String
     }
 
-    static func rss(base: String, j: JurisdictionModel, entries: [Entry]) -> String {
+    /// The latest public entries matching `filter`, newest first.
+    static func entries(_ db: Database, _ filter: PortalIndex.Filter, limit: Int = 50) async throws -> [Entry] {
+        try await PortalIndex.page(filter, page: 1, per: limit, on: db).rows.map { e in
+            Entry(id: e.activityID, title: (e.preview ? "【预告】" : "") + e.title, summary: e.summary, date: e.publishedAt)
+        }
+    }
+
+    static func rss(base: String, _ c: Channel, entries: [Entry]) -> String {
         var x = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         x += #"<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>"#
-        x += "<title>\(escape(j.name))新闻发布</title><link>\(base)/j/\(j.id!)</link>"
-        x += "<description>\(escape(j.name))新闻发布预告与发布实录</description><language>zh-cn</language>"
-        x += #"<atom:link href="\#(base)/j/\#(j.id!)/feed.rss" rel="self" type="application/rss+xml"/>"#
+        x += "<title>\(escape(c.title))</title><link>\(escape(base + c.page))</link>"
+        x += "<description>\(escape(c.description))</description><language>zh-cn</language>"
+        x += #"<atom:link href="\#(escape(base + c.feed)).rss" rel="self" type="application/rss+xml"/>"#
         if let last = entries.first { x += "<lastBuildDate>\(rfc822(last.date))</lastBuildDate>" }
         for e in entries {
             x += "<item><title>\(escape(e.title))</title><link>\(base)/releases/\(e.id)</link>"
@@ -72,13 +75,13 @@ enum PortalFeeds {
         return x + "</channel></rss>\n"
     }
 
-    static func atom(base: String, j: JurisdictionModel, entries: [Entry]) -> String {
+    static func atom(base: String, _ c: Channel, entries: [Entry]) -> String {
         var x = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         x += #"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">"#
-        x += "<id>\(base)/j/\(j.id!)</id><title>\(escape(j.name))新闻发布</title>"
+        x += "<id>\(escape(base + c.page))</id><title>\(escape(c.title))</title><subtitle>\(escape(c.description))</subtitle>"
         x += "<updated>\(rfc3339(entries.first?.date ?? Date(timeIntervalSince1970: 0)))</updated>"
-        x += "<author><name>\(escape(j.name))</name></author>"
-        x += #"<link rel="self" href="\#(base)/j/\#(j.id!)/feed.atom"/><link rel="alternate" href="\#(base)/j/\#(j.id!)"/>"#
+        x += "<author><name>\(escape(c.author))</name></author>"
+        x += #"<link rel="self" href="\#(escape(base + c.feed)).atom"/><link rel="alternate" href="\#(escape(base + c.page))"/>"#
         for e in entries {
             x += "<entry><id>\(base)/releases/\(e.id)</id><title>\(escape(e.title))</title><updated>\(rfc3339(e.date))</updated>"
             x += #"<link rel="alternate" href="\#(base)/releases/\#(e.id)"/><summary>\#(escape(e.summary))</summary></entry>"#

@@ -30,6 +30,9 @@ struct PortalService {
         var previews: [Item]
         var records: [Item]
         var emergencies: [Notice]
+        /// For the column navigation: this jurisdiction, on its home.
+        var jurisdiction: String
+        var column = "home"
     }
 
     func jurisdiction(_ id: String?) async throws -> JurisdictionModel {
@@ -37,23 +40,16 @@ struct PortalService {
         return j
     }
 
+    static func item(_ e: PortalEntryModel) -> Item {
+        Item(id: e.activityID, title: e.title, form: e.form, agency: e.agency, when: e.shownAt.map(HourClock.wallTime) ?? "",
+             venue: e.venue, preview: e.preview)
+    }
+
     /// The column of a jurisdiction: emergency notices pinned while their incident is open,
     /// upcoming previews, and the latest records.
     func column(_ j: JurisdictionModel, limit: Int = 20) async throws -> Column {
-        let rows = try await ReleaseActivityModel.query(on: db).filter(\.$jurisdictionID == j.id!)
-            .filter(\.$stage ~~ Publication.publicStages.map(\.rawValue)).sort(\.$startsAt, .descending).sort(\.$createdAt, .descending)
-            .limit(500).all()
-        let names = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: db).filter(\.$jurisdictionID == j.id!).all().map { ($0.id!, $0.name) })
-        func item(_ a: ReleaseActivityModel, preview: Bool) -> Item {
-            let when = a.heldAt ?? a.releasedAt ?? a.startsAt
-            return Item(id: a.id!, title: a.title, form: a.formValue.label, agency: names[a.agencyID] ?? "",
-                        when: (preview ? a.startsAt : when).map(HourClock.wallTime) ?? "", venue: a.venue, preview: preview)
-        }
-        let previews = rows.filter { Publication.isPreview(stage: $0.stageValue, previewPublishedAt: $0.previewPublishedAt) }
-            .sorted { ($0.startsAt ?? .distantFuture) < ($1.startsAt ?? .distantFuture) }.map { item($0, preview: true) }
-        let records = rows.filter { Publication.isRecord(stage: $0.stageValue) }
-            .sorted { ($0.heldAt ?? $0.releasedAt ?? .distantPast) > ($1.heldAt ?? $1.releasedAt ?? .distantPast) }
-            .prefix(limit).map { item($0, preview: false) }
+        let previews = try await PortalIndex.page(.init(jurisdiction: j.id!, preview: true), page: 1, per: 50, on: db).rows
+        let records = try await PortalIndex.page(.init(jurisdiction: j.id!, column: .records), page: 1, per: limit, on: db).rows
         let open = try await IncidentModel.query(on: db).filter(\.$jurisdictionID == j.id!).filter(\.$state == "open").all()
         var notices: [Notice] = []
         for i in open {
@@ -61,7 +57,83 @@ struct PortalService {
                 notices.append(Notice(incidentTitle: i.title, releasedAt: HourClock.wallTime(r.releasedAt), summary: r.summary))
             }
         }
-        return Column(id: j.id!, name: j.name, previews: previews, records: Array(records), emergencies: notices)
+        return Column(id: j.id!, name: j.name, previews: previews.map(Self.item), records: records.map(Self.item), emergencies: notices, jurisdiction: j.id!)
+    }
+
+    struct ColumnLink: Encodable { var id: String; var name: String }
+
+    /// A page of listing, with what the pager needs.
+    struct Listing: Encodable {
+        var jurisdiction: String
+        var jurisdictionName: String
+        var column: String
+        var title: String
+        var items: [Item]
+        var page: Int
+        var pages: Int
+        var total: Int
+        var prev: String
+        var next: String
+        var query: String
+        var message: String
+        var feed: String
+        /// The jurisdictions a search may be narrowed to.
+        var choices: [ColumnLink] = []
+    }
+
+    static let perPage = 20
+
+    /// `page` of a column (政策解读, 专家解读, 发布实录) of a jurisdiction.
+    func listing(_ j: JurisdictionModel, column: PortalColumn, page rawPage: String?) async throws -> Listing {
+        let page = try Self.pageNumber(rawPage)
+        let (rows, total) = try await PortalIndex.page(.init(jurisdiction: j.id!, column: column), page: page, per: Self.perPage, on: db)
+        let base = "/j/\(j.id!)/\(column.rawValue)"
+        return try Self.listing(jurisdiction: j, column: column.rawValue, title: column.label, rows: rows, total: total, page: page,
+                                link: { "\(base)?page=\($0)" }, query: "", message: "", feed: base + "/feed.atom")
+    }
+
+    /// A search across the published releases, of one jurisdiction or all.
+    func search(_ raw: String?, jurisdiction: JurisdictionModel?, page rawPage: String?) async throws -> Listing {
+        let page = try Self.pageNumber(rawPage)
+        let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        func link(_ p: Int) -> String {
+            var items = [URLQueryItem(name: "q", value: text)]
+            if let j = jurisdiction { items.append(URLQueryItem(name: "j", value: j.id!)) }
+            items.append(URLQueryItem(name: "page", value: String(p)))
+            var c = URLComponents()
+            c.path = "/search"
+            c.queryItems = items
+            return c.url?.absoluteString ?? "/search"
+        }
+        let title = "搜索" + (jurisdiction.map { "：\($0.name)" } ?? "")
+        let query: PortalQuery
+        do {
+            query = try PortalQuery(raw)
+        } catch let e as DomainError where e.kind == .invalid {
+            // An empty or too short query is a reader's slip, answered on the page.
+            return try Self.listing(jurisdiction: jurisdiction, column: "search", title: title, rows: [], total: 0, page: 1, link: link,
+                                    query: text, message: text.isEmpty ? "" : (e.fields["q"] ?? e.message), feed: "")
+        }
+        let (rows, total) = try await PortalIndex.page(.init(jurisdiction: jurisdiction?.id, query: query), page: page, per: Self.perPage, on: db)
+        return try Self.listing(jurisdiction: jurisdiction, column: "search", title: title, rows: rows, total: total, page: page, link: link,
+                                query: text, message: total == 0 ? "没有找到包含“\(text)”的发布信息。" : "", feed: "")
+    }
+
+    /// A page number from the query string: absent means 1; anything but a positive integer is refused.
+    static func pageNumber(_ raw: String?) throws -> Int {
+        guard let raw, !raw.isEmpty else { return 1 }
+        guard let n = Int(raw), n >= 1, n <= 100_000 else { throw DomainError.field("page", label: "页码", "应为1到100000之间的整数") }
+        return n
+    }
+
+    static func listing(jurisdiction j: JurisdictionModel?, column: String, title: String, rows: [PortalEntryModel], total: Int, page: Int,
+                        link: (Int) -> String, query: String, message: String, feed: String) throws -> Listing {
+        let pages = max(1, (total + perPage - 1) / perPage)
+        // Past the last page there is nothing to show: say so rather than an empty 200.
+        if page > pages { throw DomainError.notFound("第\(page)页") }
+        return Listing(jurisdiction: j?.id ?? "", jurisdictionName: j?.name ?? "", column: column, title: title, items: rows.map(item),
+                       page: page, pages: pages, total: total, prev: page > 1 ? link(page - 1) : "", next: page < pages ? link(page + 1) : "",
+                       query: query, message: message, feed: feed)
     }
 
     struct Record: Encodable {

@@ -473,6 +473,7 @@ struct ReleaseService {
         try await AuditLog.append(on: tx, audit, action: "activity.\(action.rawValue)", entityType: "activity",
                                   entityID: a.id!.uuidString, before: ["stage": from.rawValue],
                                   after: AuditSnapshot(a, note: note))
+        try await PortalIndex.refresh(a, on: tx)
     }
 
     struct AuditSnapshot: Encodable {

@@ -39,7 +39,10 @@ struct PortalPage<Page: Encodable>: Encodable {
 extension Request {
     /// Renders a portal template with the reader frame merged into its data.
     func renderPortal<P: Encodable>(_ template: String, _ page: P) async throws -> View {
-        let here = url.path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"
+        // The path and query, encoded to sit in the toolbar's `back=` parameter.
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#?")
+        let here = (url.path + (url.query.map { "?" + $0 } ?? "")).addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
         return try await view.render(template, PortalPage(page: page, elder: ReaderMode.isElder(self), here: here))
     }
 }

@@ -12,6 +12,10 @@ struct PublicController: RouteCollection {
         routes.get("j", ":jurisdictionID", use: column)
         routes.get("j", ":jurisdictionID", "feed.rss") { req in try await feed(req, atom: false) }
         routes.get("j", ":jurisdictionID", "feed.atom") { req in try await feed(req, atom: true) }
+        routes.get("j", ":jurisdictionID", ":column", use: listing)
+        routes.get("j", ":jurisdictionID", ":column", "feed.rss") { req in try await feed(req, atom: false) }
+        routes.get("j", ":jurisdictionID", ":column", "feed.atom") { req in try await feed(req, atom: true) }
+        routes.get("search", use: search)
         routes.get("sitemap.xml", use: sitemap)
         routes.get("a11y") { req in try ReaderMode.set(req) }
         routes.get("releases", ":activityID", use: record)
@@ -54,12 +58,42 @@ struct PublicController: RouteCollection {
         return try await req.renderPortal("public-record", try await portal.record(req.parameters.get("activityID", as: UUID.self)))
     }
 
+    /// The column named in the path, or 404 for any other word.
+    func portalColumn(_ req: Request) throws -> PortalColumn? {
+        guard let raw = req.parameters.get("column") else { return nil }
+        guard let c = PortalColumn(rawValue: raw) else { throw DomainError.notFound("栏目") }
+        return c
+    }
+
+    func listing(req: Request) async throws -> View {
+        let portal = PortalService(db: req.db, now: req.now)
+        let j = try await portal.jurisdiction(req.parameters.get("jurisdictionID"))
+        let column = try portalColumn(req) ?? .records
+        return try await req.renderPortal("public-list", try await portal.listing(j, column: column, page: req.query[String.self, at: "page"]))
+    }
+
+    /// `/search?q=…&j=…&page=…`: published releases containing every word of `q`.
+    func search(req: Request) async throws -> View {
+        let portal = PortalService(db: req.db, now: req.now)
+        let rawJ = req.query[String.self, at: "j"] ?? ""
+        let j = rawJ.isEmpty ? nil : try await portal.jurisdiction(rawJ)
+        var listing = try await portal.search(req.query[String.self, at: "q"], jurisdiction: j, page: req.query[String.self, at: "page"])
+        listing.choices = try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all().map { .init(id: $0.id!, name: $0.name) }
+        return try await req.renderPortal("public-search", listing)
+    }
+
+    /// RSS 2.0 or Atom of a jurisdiction (previews and records) or of one of its columns.
     func feed(_ req: Request, atom: Bool) async throws -> Response {
         let portal = PortalService(db: req.db, now: req.now)
         let j = try await portal.jurisdiction(req.parameters.get("jurisdictionID"))
-        let entries = try await PortalFeeds.entries(req.db, jurisdiction: j.id!)
+        let column = try portalColumn(req)
+        let page = "/j/\(j.id!)" + (column.map { "/\($0.rawValue)" } ?? "")
+        let channel = PortalFeeds.Channel(title: "\(j.name)新闻发布" + (column.map { " · \($0.label)" } ?? ""),
+                                          description: column.map { "\(j.name)\($0.label)" } ?? "\(j.name)新闻发布预告与发布实录",
+                                          author: j.name, page: page, feed: page + "/feed")
+        let entries = try await PortalFeeds.entries(req.db, .init(jurisdiction: j.id!, column: column))
         let base = req.application.settings.publicURL
-        let xml = atom ? PortalFeeds.atom(base: base, j: j, entries: entries) : PortalFeeds.rss(base: base, j: j, entries: entries)
+        let xml = atom ? PortalFeeds.atom(base: base, channel, entries: entries) : PortalFeeds.rss(base: base, channel, entries: entries)
         let res = Response(status: .ok, body: .init(string: xml))
         res.headers.replaceOrAdd(name: .contentType, value: atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8")
         return res
@@ -69,7 +103,8 @@ struct PublicController: RouteCollection {
         var paths = ["/"]
         for j in try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all() {
             paths.append("/j/\(j.id!)")
-            paths += try await PortalFeeds.entries(req.db, jurisdiction: j.id!, limit: 50_000).map { "/releases/\($0.id)" }
+            paths += PortalColumn.allCases.map { "/j/\(j.id!)/\($0.rawValue)" }
+            paths += try await PortalFeeds.entries(req.db, .init(jurisdiction: j.id!), limit: 50_000).map { "/releases/\($0.id)" }
         }
         paths += try await RosterEditionModel.query(on: req.db).all().map { "/roster/\($0.id!)" }
         let res = Response(status: .ok, body: .init(string: PortalFeeds.sitemap(base: req.application.settings.publicURL, paths: paths)))
