@@ -30,6 +30,7 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
     app.migrations.add(CreateNotifications())
     app.migrations.add(CreateIncidents())
     app.migrations.add(CreatePortalIndex())
+    app.migrations.add(CreateInterviewRequests())
 
     app.views.use(.leaf)
     if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {

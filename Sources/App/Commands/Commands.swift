@@ -205,5 +205,6 @@ extension Application {
         asyncCommands.use(AuditCommand(), as: "audit")
         asyncCommands.use(CalendarCommand(), as: "calendar")
         asyncCommands.use(ProfilesCommand(), as: "profiles")
+        asyncCommands.use(GenerateHistoryCommand(), as: "generate-history")
     }
 }

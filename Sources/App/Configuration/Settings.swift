@@ -27,6 +27,9 @@ public struct Settings: Sendable, Equatable {
     /// The portal's address as the public sees it, for feeds and the sitemap (`FABU_PUBLIC_URL`;
     /// never taken from the request's Host header, which a client controls).
     public var publicURL: String
+    /// Behind a load balancer (`FABU_TRUST_FORWARDED_FOR=true`): the sender's address is the
+    /// last one the balancer appended to `X-Forwarded-For`, not the balancer's own.
+    public var trustForwardedFor: Bool
 
     /// Uploaded documents: under the data directory, outside any served path.
     public var attachmentsDirectory: String { dataDirectory + "/attachments" }
@@ -38,8 +41,9 @@ public struct Settings: Sendable, Equatable {
 
     public init(database: Database, dataDirectory: String, adminPassword: String? = nil, secureCookies: Bool = false,
                 profilesDirectory: String? = nil, maxUploadBytes: Int = 20 * 1_048_576, schedulerSeconds: Int = 30,
-                publicURL: String = "http://127.0.0.1:8080") {
+                publicURL: String = "http://127.0.0.1:8080", trustForwardedFor: Bool = false) {
         self.publicURL = publicURL
+        self.trustForwardedFor = trustForwardedFor
         self.schedulerSeconds = schedulerSeconds
         self.profilesDirectory = profilesDirectory
         self.maxUploadBytes = maxUploadBytes
@@ -102,9 +106,17 @@ public struct Settings: Sendable, Equatable {
             if let u = URL(string: trimmed), ["http", "https"].contains(u.scheme ?? ""), u.host != nil { publicURL = trimmed }
             else { problems.append("FABU_PUBLIC_URL: 应为门户的公开网址，如 https://www.example.gov.cn") }
         }
+        var forwarded = false
+        if let raw = env["FABU_TRUST_FORWARDED_FOR"], !raw.isEmpty {
+            switch raw.lowercased() {
+            case "true", "1", "yes": forwarded = true
+            case "false", "0", "no": forwarded = false
+            default: problems.append("FABU_TRUST_FORWARDED_FOR: 应为 true 或 false")
+            }
+        }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure,
                         profilesDirectory: profilesDir, maxUploadBytes: maxUpload * 1_048_576,
-                        schedulerSeconds: scheduler, publicURL: publicURL)
+                        schedulerSeconds: scheduler, publicURL: publicURL, trustForwardedFor: forwarded)
     }
 }

@@ -47,6 +47,7 @@ struct FabuErrorMiddleware: AsyncMiddleware {
             case .forbidden: .forbidden
             case .unauthorized: .unauthorized
             case .locked: .locked
+            case .rateLimited: .tooManyRequests
             }
             return (status, body(e.code, e.message, e.fields))
         case let e as DecodingError:

@@ -11,6 +11,8 @@ struct Frame: Encodable {
     var csrf: String
     var canReadAudit: Bool
     var canManage: Bool
+    /// Sees the journalists' interview requests (news offices and administrators).
+    var canSeeInterviews: Bool
     var notice: String?
     var error: String?
     var fieldErrors: [String: String]
@@ -30,6 +32,7 @@ extension Request {
         let access = try await access()
         return Frame(title: title, nav: nav, userName: p.user.displayName, roleLabel: p.actor.role.label,
                      csrf: p.session?.csrfToken ?? "", canReadAudit: access.canReadAudit, canManage: access.canManageUsers,
+                     canSeeInterviews: [.admin, .newsOffice].contains(p.user.roleValue),
                      notice: notice, error: error?.message, fieldErrors: error?.fields ?? [:],
                      unread: try await NotificationModel.query(on: db).filter(\.$userID == p.user.id!).filter(\.$readAt == nil).count())
     }
@@ -49,6 +52,7 @@ enum Notice {
     static func text(_ code: String?) -> String? {
         switch code {
         case "appointed": "已登记任职，并列入待备案变动。"
+        case "interview-handled": "已办结该采访申请。"
         case "ended": "已登记离任，并列入待备案变动。"
         case "person": "已添加人员。"
         case "filed": "已提交备案，等待上级新闻办审核。"

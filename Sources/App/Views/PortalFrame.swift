@@ -46,3 +46,15 @@ extension Request {
         return try await view.render(template, PortalPage(page: page, elder: ReaderMode.isElder(self), here: here))
     }
 }
+
+extension Request {
+    /// The sender's address, for rate limits: the peer, or — behind a load balancer that is
+    /// trusted (`FABU_TRUST_FORWARDED_FOR`) — the last address it appended to X-Forwarded-For.
+    var senderAddress: String {
+        if application.settings.trustForwardedFor,
+           let last = headers[.xForwardedFor].last?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+}

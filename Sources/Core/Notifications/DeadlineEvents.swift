@@ -13,6 +13,8 @@ public enum DeadlineEventKind: String, Codable, Sendable, CaseIterable {
     case incident
     /// 推送失败 — a webhook delivery given up on, told to the administrators.
     case delivery
+    /// 采访申请 — a journalist's request from the portal, told to the news office (003 §20).
+    case interview
 
     public var label: String {
         switch self {
@@ -21,6 +23,7 @@ public enum DeadlineEventKind: String, Codable, Sendable, CaseIterable {
         case .escalation: "逾期督办"
         case .incident: "突发事件通报"
         case .delivery: "推送失败"
+        case .interview: "采访申请"
         }
     }
 }

@@ -18,6 +18,8 @@ public struct DomainError: Error, Equatable, Sendable {
         case unauthorized
         /// The account is locked (423).
         case locked
+        /// Too many requests from one sender in a while (429).
+        case rateLimited
     }
 
     public var kind: Kind

@@ -36,6 +36,7 @@ struct AdminController: RouteCollection {
         bootCalendar(authed, uploads: uploads(max: Self.noticeMaxBytes))
         bootReleases(authed, uploads: uploads(max: maxUpload + 65_536))
         bootNotifications(authed)
+        bootInterviews(authed)
         bootIncidents(authed)
     }
 

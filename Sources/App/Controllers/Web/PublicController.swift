@@ -6,6 +6,9 @@ import Vapor
 /// spokesperson lists. Shows only what `Publication` and the published editions allow.
 struct PublicController: RouteCollection {
     func boot(routes: RoutesBuilder) throws {
+        // The interview form carries a one-time question: never cached.
+        routes.get("j", ":jurisdictionID", "interview", use: interviewForm)
+        routes.post("j", ":jurisdictionID", "interview", use: interviewSubmit)
         let routes = routes.grouped(PortalCacheMiddleware())
         routes.get(use: home)
         routes.get("roster", ":editionID", use: edition)
@@ -21,6 +24,9 @@ struct PublicController: RouteCollection {
         routes.get("releases", ":activityID", use: record)
         routes.get("releases", ":activityID", "files", ":documentID", use: file)
         routes.get("healthz", use: health)
+        // A constant answer through the same middleware: the baseline of the portal benchmark
+        // (scripts/bench-portal.sh), the cost of the server itself.
+        routes.get("bench", "hello") { _ in "hello" }
     }
 
     struct HomeView: Encodable {
@@ -137,6 +143,67 @@ struct PublicController: RouteCollection {
             .sort(\.$year, .descending).sort(\.$number, .descending).all().filter { $0.id != e.id }
         return try await req.renderPortal("public-edition", EditionView(edition: RosterService.editionDTO(e), jurisdictionName: j?.name ?? "",
                                                                        others: others.map(RosterService.editionSummary)))
+    }
+
+    // MARK: 记者采访申请 (SPEC R9.1; 003 §20)
+
+    struct InterviewFormBody: Content {
+        var name: String?
+        var outlet: String?
+        var pressCard: String?
+        var contact: String?
+        var subject: String?
+        var wishedFrom: String?
+        var wishedTo: String?
+        var agency: String?
+        var answer: String?
+        var token: String?
+    }
+
+    struct InterviewView: Encodable {
+        var jurisdiction: String
+        var jurisdictionName: String
+        var agencies: [PortalService.ColumnLink]
+        var values: InterviewFormBody
+        var question: String
+        var token: String
+        var errors: [String: String]
+        var message: String
+        var receipt: String
+    }
+
+    func interviewForm(req: Request) async throws -> Response {
+        let j = try await PortalService(db: req.db, now: req.now).jurisdiction(req.parameters.get("jurisdictionID"))
+        return try await renderInterview(req, j, values: InterviewFormBody(), error: nil, receipt: "")
+    }
+
+    func interviewSubmit(req: Request) async throws -> Response {
+        let j = try await PortalService(db: req.db, now: req.now).jurisdiction(req.parameters.get("jurisdictionID"))
+        let body = (try? req.content.decode(InterviewFormBody.self)) ?? InterviewFormBody()
+        let form = InterviewRequestForm(name: body.name, outlet: body.outlet, pressCard: body.pressCard, contact: body.contact,
+                                        subject: body.subject, wishedFrom: body.wishedFrom, wishedTo: body.wishedTo)
+        do {
+            let r = try await InterviewService(db: req.db, now: req.now).submit(j, .init(
+                form: form, agency: body.agency, answer: body.answer, token: body.token, address: req.senderAddress))
+            return try await renderInterview(req, j, values: InterviewFormBody(), error: nil,
+                                             receipt: String(r.id!.uuidString.prefix(8)))
+        } catch let e as DomainError where e.kind == .invalid || e.kind == .rateLimited {
+            var kept = body
+            kept.answer = nil
+            return try await renderInterview(req, j, values: kept, error: e, receipt: "")
+        }
+    }
+
+    func renderInterview(_ req: Request, _ j: JurisdictionModel, values: InterviewFormBody, error: DomainError?, receipt: String) async throws -> Response {
+        let service = InterviewService(db: req.db, now: req.now)
+        let (question, token) = try await service.challenge()
+        let agencies = try await service.agencies(of: j.id!).map { PortalService.ColumnLink(id: $0.id!.uuidString, name: $0.name) }
+        let view = InterviewView(jurisdiction: j.id!, jurisdictionName: j.name, agencies: agencies, values: values, question: question,
+                                 token: token, errors: error?.fields ?? [:], message: error?.message ?? "", receipt: receipt)
+        let res = try await req.renderPortal("public-interview", view).encodeResponse(for: req)
+        if let error { res.status = error.kind == .rateLimited ? .tooManyRequests : .unprocessableEntity }
+        res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return res
     }
 
     /// 200 when the database answers, 503 otherwise.

@@ -1,0 +1,193 @@
+import Core
+import Crypto
+import Fluent
+import Vapor
+
+/// 记者采访申请 from the portal (migration 007).
+final class InterviewRequestModel: Model, @unchecked Sendable {
+    static let schema = "interview_requests"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "jurisdiction_id") var jurisdictionID: String
+    @OptionalField(key: "agency_id") var agencyID: UUID?
+    @Field(key: "office_id") var officeID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "outlet") var outlet: String
+    @Field(key: "press_card") var pressCard: String
+    @Field(key: "contact") var contact: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "wished_from") var wishedFrom: String
+    @Field(key: "wished_to") var wishedTo: String
+    /// new, handled
+    @Field(key: "state") var state: String
+    @OptionalField(key: "handled_by") var handledBy: UUID?
+    @OptionalField(key: "handled_at") var handledAt: Date?
+    @OptionalField(key: "handled_note") var handledNote: String?
+    @Field(key: "address_hash") var addressHash: String
+    @Field(key: "challenge_nonce") var challengeNonce: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+}
+
+final class AppSecretModel: Model, @unchecked Sendable {
+    static let schema = "app_secrets"
+    @ID(custom: "name", generatedBy: .user) var id: String?
+    @Field(key: "value") var value: String
+
+    init() {}
+}
+
+/// The portal side (anyone may ask) and the news-office side (its inbox) of interview requests.
+struct InterviewService {
+    let db: Database
+    let now: Date
+
+    /// The key signing challenge questions: made once, kept in the database so that every
+    /// instance behind a load balancer accepts the others' questions.
+    func secret() async throws -> [UInt8] {
+        if let s = try await AppSecretModel.find("portal-challenge", on: db), let bytes = Self.hexBytes(s.value) { return bytes }
+        let fresh = AppSecretModel()
+        fresh.id = "portal-challenge"
+        fresh.value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        do { try await fresh.create(on: db) } catch let e as DatabaseError where e.isConstraintFailure {
+            // Another instance made it first: use theirs.
+        }
+        guard let s = try await AppSecretModel.find("portal-challenge", on: db), let bytes = Self.hexBytes(s.value) else {
+            throw Abort(.internalServerError, reason: "portal secret unavailable")
+        }
+        return bytes
+    }
+
+    static func hexBytes(_ hex: String) -> [UInt8]? {
+        let chars = Array(hex.utf8)
+        guard chars.count == 64 else { return nil }
+        return stride(from: 0, to: 64, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+    }
+
+    func challenge() async throws -> (question: String, token: String) {
+        var rng = SystemRandomNumberGenerator()
+        let (c, token) = PortalChallenge.make(now: now, secret: try await secret(), using: &rng)
+        return (c.question, token)
+    }
+
+    /// The agencies a journalist may ask for: the jurisdiction's departments and offices.
+    func agencies(of jurisdiction: String) async throws -> [AgencyModel] {
+        try await AgencyModel.query(on: db).filter(\.$jurisdictionID == jurisdiction).sort(\.$sortOrder).all()
+    }
+
+    struct Submission {
+        var form: InterviewRequestForm
+        var agency: String?
+        var answer: String?
+        var token: String?
+        var address: String
+    }
+
+    /// Checks the challenge, the form and the limits, then files the request and tells the news
+    /// office — in one transaction.
+    func submit(_ j: JurisdictionModel, _ s: Submission) async throws -> InterviewRequestModel {
+        let secret = try await secret()
+        // Every problem at once: the form's fields and the challenge.
+        var fields: [String: String] = [:]
+        var facts: InterviewRequestFacts?
+        do { facts = try InterviewRequestFacts.check(s.form, today: CivilDate(now)) } catch let e as DomainError { fields = e.fields }
+        var challenge: PortalChallenge?
+        do { challenge = try PortalChallenge.verify(token: s.token, answer: s.answer, now: now, secret: secret) } catch let e as DomainError {
+            fields.merge(e.fields) { a, _ in a }
+        }
+        let agencies = try await agencies(of: j.id!)
+        let picked = s.agency.flatMap { $0.isEmpty ? nil : $0 }
+        let agency = picked.flatMap(UUID.init(uuidString:)).flatMap { id in agencies.first { $0.id == id } }
+        if picked != nil, agency == nil { fields["agency"] = "采访对象单位无效：请从列表中选择" }
+        guard fields.isEmpty, let facts, let challenge else {
+            throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: fields)
+        }
+        let addressHash = Self.mac(s.address, secret: secret)
+        try InterviewLimits.check(
+            fromAddressInLastHour: try await InterviewRequestModel.query(on: db).filter(\.$addressHash == addressHash)
+                .filter(\.$createdAt > now.addingTimeInterval(-3600)).count(),
+            forJurisdictionInLastDay: try await InterviewRequestModel.query(on: db).filter(\.$jurisdictionID == j.id!)
+                .filter(\.$createdAt > now.addingTimeInterval(-86_400)).count())
+        if try await InterviewRequestModel.query(on: db).filter(\.$challengeNonce == challenge.nonce).first() != nil {
+            throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。",
+                              fields: ["answer": "验证题已用过：请回答新的题目"])
+        }
+        // The news office that answers: the one over the agency asked for, or the jurisdiction's own.
+        let tree = AgencyTree(agencies.map(\.node))
+        let office = agency.flatMap { a in a.kind == .newsOffice ? a.id!.uuidString : tree.supervisingNewsOffice(of: a.id!.uuidString) }
+            ?? agencies.first { $0.kind == .newsOffice && tree.supervisingNewsOffice(of: $0.id!.uuidString) == nil }?.id!.uuidString
+        guard let officeID = office.flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("本地区新闻办") }
+
+        let r = InterviewRequestModel()
+        r.jurisdictionID = j.id!
+        r.agencyID = agency?.id
+        r.officeID = officeID
+        r.name = facts.name
+        r.outlet = facts.outlet
+        r.pressCard = facts.pressCard
+        r.contact = facts.contact
+        r.subject = facts.subject
+        r.wishedFrom = facts.wishedFrom.description
+        r.wishedTo = facts.wishedTo.description
+        r.state = "new"
+        r.addressHash = addressHash
+        r.challengeNonce = challenge.nonce
+        r.createdAt = now
+        let staff = try await UserModel.query(on: db).filter(\.$active == true).filter(\.$agencyID == officeID).all()
+            .filter { $0.roleValue == .newsOffice }.map { $0.id!.uuidString }
+        try await db.transaction { tx in
+            do { try await r.create(on: tx) } catch let e as DatabaseError where e.isConstraintFailure {
+                throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: ["answer": "验证题已用过：请回答新的题目"])
+            }
+            let event = NotificationEvent(key: "interview:\(r.id!)", kind: .interview, title: "记者采访申请：\(r.outlet) \(r.name)",
+                                          body: "采访主题：\(r.subject)；希望时间：\(Self.span(r))\(agency.map { "；采访对象：\($0.name)" } ?? "")。",
+                                          link: "/admin/interviews", deadline: nil)
+            _ = try await Notifier(db: tx, now: now).send(event, to: staff, webhooks: false)
+            try await AuditLog.append(on: tx, .system("portal", now: now), action: "interview.request", entityType: "interview_request",
+                                      entityID: r.id!.uuidString, before: Optional<String>.none,
+                                      after: ["outlet": r.outlet, "name": r.name, "office": officeID.uuidString])
+        }
+        return r
+    }
+
+    static func mac(_ text: String, secret: [UInt8]) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array(("address:" + text).utf8), using: SymmetricKey(data: secret))
+            .prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func span(_ r: InterviewRequestModel) -> String { r.wishedFrom == r.wishedTo ? r.wishedFrom : "\(r.wishedFrom) 至 \(r.wishedTo)" }
+
+    // MARK: the news office's side
+
+    /// The requests a user may see: a news office its own, an administrator all.
+    func visible(to user: UserModel, state: String? = nil) async throws -> [InterviewRequestModel] {
+        var q = InterviewRequestModel.query(on: db)
+        switch user.roleValue {
+        case .admin: break
+        case .newsOffice:
+            guard let agency = user.agencyID else { return [] }
+            q = q.filter(\.$officeID == agency)
+        default: return []
+        }
+        if let state { q = q.filter(\.$state == state) }
+        return try await q.sort(\.$createdAt, .descending).limit(200).all()
+    }
+
+    /// Marks a request answered, with what was agreed (or why not).
+    func markHandled(_ id: UUID?, note: String?, by user: UserModel, audit: AuditContext) async throws {
+        guard let id, let r = try await visible(to: user).first(where: { $0.id == id }) else { throw DomainError.notFound("采访申请") }
+        guard r.state == "new" else { throw DomainError(.conflict, code: "already_handled", message: "该采访申请已办结。") }
+        var v = Validator()
+        let text = v.text(note, field: "note", label: "办理情况", max: 500)
+        try v.check()
+        r.state = "handled"
+        r.handledBy = user.id
+        r.handledAt = now
+        r.handledNote = text
+        try await db.transaction { tx in
+            try await r.update(on: tx)
+            try await AuditLog.append(on: tx, audit, action: "interview.handled", entityType: "interview_request", entityID: id.uuidString,
+                                      before: ["state": "new"], after: ["state": "handled", "note": text ?? ""])
+        }
+    }
+}
