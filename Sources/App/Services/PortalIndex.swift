@@ -79,8 +79,9 @@ enum PortalIndex {
         var query: PortalQuery?
     }
 
-    /// One page of entries, newest first (previews: soonest first), and how many match.
-    static func page(_ f: Filter, page: Int, per: Int, on db: Database) async throws -> (rows: [PortalEntryModel], total: Int) {
+    /// One page of entries, newest first (previews: soonest first), and how many match (when
+    /// `counting`; 0 otherwise).
+    static func page(_ f: Filter, page: Int, per: Int, counting: Bool = true, on db: Database) async throws -> (rows: [PortalEntryModel], total: Int) {
         guard let sql = db as? SQLDatabase else { throw Abort(.internalServerError) }
         let postgres = sql.dialect.name == "postgresql"
         var conditions: [SQLQueryString] = []
@@ -106,7 +107,7 @@ enum PortalIndex {
         }
         let whereClause: SQLQueryString = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         let order: SQLQueryString = f.preview == true ? "shown_at ASC, id ASC" : "published_at DESC, id DESC"
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM portal_entries WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let total = counting ? try await sql.raw("SELECT COUNT(*) AS n FROM portal_entries WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
         let ids = try await sql.raw("SELECT id FROM portal_entries WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: per) OFFSET \(bind: max(0, page - 1) * per)")
             .all().map { try $0.decode(column: "id", as: Int.self) }
         guard !ids.isEmpty else { return ([], total) }

@@ -48,8 +48,8 @@ struct PortalService {
     /// The column of a jurisdiction: emergency notices pinned while their incident is open,
     /// upcoming previews, and the latest records.
     func column(_ j: JurisdictionModel, limit: Int = 20) async throws -> Column {
-        let previews = try await PortalIndex.page(.init(jurisdiction: j.id!, preview: true), page: 1, per: 50, on: db).rows
-        let records = try await PortalIndex.page(.init(jurisdiction: j.id!, column: .records), page: 1, per: limit, on: db).rows
+        let previews = try await PortalIndex.page(.init(jurisdiction: j.id!, preview: true), page: 1, per: 50, counting: false, on: db).rows
+        let records = try await PortalIndex.page(.init(jurisdiction: j.id!, column: .records), page: 1, per: limit, counting: false, on: db).rows
         let open = try await IncidentModel.query(on: db).filter(\.$jurisdictionID == j.id!).filter(\.$state == "open").all()
         var notices: [Notice] = []
         for i in open {
