@@ -32,13 +32,20 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
     app.migrations.add(CreatePortalIndex())
     app.migrations.add(CreateInterviewRequests())
 
-    app.views.use(.leaf)
     if let views = Bundle.module.url(forResource: "Views", withExtension: nil, subdirectory: "Resources") {
         // Sandbox the templates to their own folder (which sits under .build when run from source).
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
                                                       sandboxDirectory: views.path, viewDirectory: views.path))
     }
+    // Leaf switches its template cache off in the development environment, which is what a
+    // plain `fabu serve` runs in. A release build's templates are bundled and cannot change
+    // while it runs, so it keeps parsed templates whatever the environment; a debug build
+    // always reads them anew.
     app.leaf.cache.isEnabled = app.environment.isRelease
+    app.views.use { app in
+        LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+                     eventLoop: app.eventLoopGroup.next(), userInfo: app.leaf.userInfo.merging(["application": app]) { $1 })
+    }
 
     app.routes.defaultMaxBodySize = "2mb"
     app.middleware = Middlewares()

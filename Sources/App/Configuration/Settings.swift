@@ -77,14 +77,15 @@ public struct Settings: Sendable, Equatable {
             if pw.count < 12 { problems.append("FABU_ADMIN_PASSWORD: 密码长度至少12个字符") }
             admin = pw
         }
-        var secure = false
-        if let s = env["FABU_SECURE_COOKIES"], !s.isEmpty {
-            switch s.lowercased() {
-            case "1", "true", "yes": secure = true
-            case "0", "false", "no": secure = false
-            default: problems.append("FABU_SECURE_COOKIES: 应为 true 或 false")
+        /// A yes/no variable: true/false, 1/0, yes/no; absent or empty is false.
+        func flag(_ name: String) -> Bool {
+            switch env[name]?.lowercased() ?? "" {
+            case "1", "true", "yes": return true
+            case "", "0", "false", "no": return false
+            default: problems.append("\(name): 应为 true 或 false"); return false
             }
         }
+        let secure = flag("FABU_SECURE_COOKIES")
         let profilesDir = env["FABU_PROFILES_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         if let dir = profilesDir {
             var isDir: ObjCBool = false
@@ -106,14 +107,7 @@ public struct Settings: Sendable, Equatable {
             if let u = URL(string: trimmed), ["http", "https"].contains(u.scheme ?? ""), u.host != nil { publicURL = trimmed }
             else { problems.append("FABU_PUBLIC_URL: 应为门户的公开网址，如 https://www.example.gov.cn") }
         }
-        var forwarded = false
-        if let raw = env["FABU_TRUST_FORWARDED_FOR"], !raw.isEmpty {
-            switch raw.lowercased() {
-            case "true", "1", "yes": forwarded = true
-            case "false", "0", "no": forwarded = false
-            default: problems.append("FABU_TRUST_FORWARDED_FOR: 应为 true 或 false")
-            }
-        }
+        let forwarded = flag("FABU_TRUST_FORWARDED_FOR")
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return Settings(database: database, dataDirectory: dataDir, adminPassword: admin, secureCookies: secure,
                         profilesDirectory: profilesDir, maxUploadBytes: maxUpload * 1_048_576,

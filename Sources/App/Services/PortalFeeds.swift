@@ -56,7 +56,7 @@ enum PortalFeeds {
     /// The latest public entries matching `filter`, newest first.
     static func entries(_ db: Database, _ filter: PortalIndex.Filter, limit: Int = 50) async throws -> [Entry] {
         try await PortalIndex.page(filter, page: 1, per: limit, counting: false, on: db).rows.map { e in
-            Entry(id: e.activityID, title: (e.preview ? "【预告】" : "") + e.title, summary: e.summary, date: e.publishedAt)
+            Entry(id: e.activity_id, title: (e.preview ? "【预告】" : "") + e.title, summary: e.summary, date: e.published_at)
         }
     }
 

@@ -25,6 +25,8 @@ final class PortalEntryModel: Model, @unchecked Sendable {
     @Field(key: "published_at") var publishedAt: Date
     /// Lower-cased title, summary, agency, speakers and transcript: what search looks in.
     @Field(key: "search_text") var searchText: String
+    /// The record page's content (`PortalService.Record` as JSON).
+    @Field(key: "record") var record: String
 
     init() {}
 }
@@ -39,13 +41,23 @@ enum PortalIndex {
         }
         let preview = Publication.isPreview(stage: a.stageValue, previewPublishedAt: a.previewPublishedAt)
         let agency = try await AgencyModel.find(a.agencyID, on: db)?.name ?? ""
-        // What the record page shows, and nothing more: no guests, no transcript of a preview.
-        let speakers = try await ActivityParticipantModel.query(on: db).filter(\.$activityID == a.id!).all()
+        let jurisdiction = try await JurisdictionModel.find(a.jurisdictionID, on: db)?.name ?? ""
+        // What the record page shows, and nothing more: no guests; of a preview, no transcript or files.
+        let speakers = try await ActivityParticipantModel.query(on: db).filter(\.$activityID == a.id!).sort(\.$position).all()
             .filter { $0.role != ParticipantRole.guest.rawValue }
         let lines = preview ? [] : try await ActivityTranscriptModel.query(on: db).filter(\.$activityID == a.id!).sort(\.$position).all()
+        let files = preview ? [] : try await ActivityDocumentModel.query(on: db).filter(\.$activityID == a.id!).filter(\.$isPublic == true).all()
         let category = ContentCategory(rawValue: a.category)
         let columns = PortalColumn.columns(isRecord: !preview, form: a.formValue, category: category,
                                            hasExpert: speakers.contains { $0.role == ParticipantRole.expert.rawValue })
+        let shown = preview || a.heldAt != nil ? (a.startsAt ?? a.heldAt) : (a.releasedAt ?? a.startsAt)
+        let record = PortalService.Record(
+            id: a.id!, jurisdiction: a.jurisdictionID, jurisdictionName: jurisdiction, title: a.title, form: a.formValue.label,
+            category: category?.label ?? "", agency: agency, when: shown.map(HourClock.wallTime) ?? "", venue: a.venue, preview: preview,
+            summary: a.summary, liveUrl: a.liveURL ?? "", videoUrl: preview ? "" : (a.videoURL ?? ""),
+            speakers: speakers.map { .init(role: ParticipantRole(rawValue: $0.role)?.label ?? "", name: $0.name, title: $0.title) },
+            transcript: lines.map { .init(speaker: $0.speaker, text: $0.text) },
+            files: files.map { .init(id: $0.id!, name: $0.filename, kind: DocumentKinds.label($0.kind), size: $0.size) })
         let e = existing ?? PortalEntryModel()
         e.activityID = a.id!
         e.jurisdictionID = a.jurisdictionID
@@ -57,12 +69,21 @@ enum PortalIndex {
         e.agency = agency
         e.form = a.formValue.label
         e.venue = a.venue
-        e.shownAt = preview || a.heldAt != nil ? (a.startsAt ?? a.heldAt) : (a.releasedAt ?? a.startsAt)
+        e.shownAt = shown
         e.publishedAt = (preview ? a.previewPublishedAt : (a.heldAt ?? a.releasedAt)) ?? a.updatedAt ?? Date(timeIntervalSince1970: 0)
         e.searchText = ([a.title, a.summary, agency, a.formValue.label, category?.label ?? "", a.venue]
             + speakers.map { "\($0.name) \($0.title)" } + lines.map { "\($0.speaker) \($0.text)" })
             .joined(separator: "\n").lowercased()
+        e.record = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
         try await e.save(on: db)
+    }
+
+    /// The record page of a public activity; nil when it is not public.
+    static func record(_ activity: UUID, on db: Database) async throws -> PortalService.Record? {
+        guard let sql = db as? SQLDatabase,
+              let json = try await sql.raw("SELECT record FROM portal_entries WHERE activity_id = \(bind: activity)").first()?
+                .decode(column: "record", as: String.self) else { return nil }
+        return try JSONDecoder().decode(PortalService.Record.self, from: Data(json.utf8))
     }
 
     /// Every activity that may be public, again (migration 006, `fabu portal reindex`).
@@ -79,9 +100,22 @@ enum PortalIndex {
         var query: PortalQuery?
     }
 
+    /// A listed entry: the columns lists and feeds show, read in one query.
+    struct Row: Decodable {
+        var activity_id: UUID
+        var title: String
+        var summary: String
+        var agency: String
+        var form: String
+        var venue: String
+        var preview: Bool
+        var shown_at: Date?
+        var published_at: Date
+    }
+
     /// One page of entries, newest first (previews: soonest first), and how many match (when
     /// `counting`; 0 otherwise).
-    static func page(_ f: Filter, page: Int, per: Int, counting: Bool = true, on db: Database) async throws -> (rows: [PortalEntryModel], total: Int) {
+    static func page(_ f: Filter, page: Int, per: Int, counting: Bool = true, on db: Database) async throws -> (rows: [Row], total: Int) {
         guard let sql = db as? SQLDatabase else { throw Abort(.internalServerError) }
         let postgres = sql.dialect.name == "postgresql"
         var conditions: [SQLQueryString] = []
@@ -108,11 +142,11 @@ enum PortalIndex {
         let whereClause: SQLQueryString = conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND ")
         let order: SQLQueryString = f.preview == true ? "shown_at ASC, id ASC" : "published_at DESC, id DESC"
         let total = counting ? try await sql.raw("SELECT COUNT(*) AS n FROM portal_entries WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0 : 0
-        let ids = try await sql.raw("SELECT id FROM portal_entries WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: per) OFFSET \(bind: max(0, page - 1) * per)")
-            .all().map { try $0.decode(column: "id", as: Int.self) }
-        guard !ids.isEmpty else { return ([], total) }
-        let byID = Dictionary(uniqueKeysWithValues: try await PortalEntryModel.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        return (ids.compactMap { byID[$0] }, total)
+        let rows = try await sql.raw("""
+            SELECT activity_id, title, summary, agency, form, venue, preview, shown_at, published_at FROM portal_entries
+            WHERE \(whereClause) ORDER BY \(order) LIMIT \(bind: per) OFFSET \(bind: max(0, page - 1) * per)
+            """).all(decoding: Row.self)
+        return (rows, total)
     }
 
     static func likeEscaped(_ s: String) -> String {

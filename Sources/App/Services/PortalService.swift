@@ -40,8 +40,8 @@ struct PortalService {
         return j
     }
 
-    static func item(_ e: PortalEntryModel) -> Item {
-        Item(id: e.activityID, title: e.title, form: e.form, agency: e.agency, when: e.shownAt.map(HourClock.wallTime) ?? "",
+    static func item(_ e: PortalIndex.Row) -> Item {
+        Item(id: e.activity_id, title: e.title, form: e.form, agency: e.agency, when: e.shown_at.map(HourClock.wallTime) ?? "",
              venue: e.venue, preview: e.preview)
     }
 
@@ -126,7 +126,7 @@ struct PortalService {
         return n
     }
 
-    static func listing(jurisdiction j: JurisdictionModel?, column: String, title: String, rows: [PortalEntryModel], total: Int, page: Int,
+    static func listing(jurisdiction j: JurisdictionModel?, column: String, title: String, rows: [PortalIndex.Row], total: Int, page: Int,
                         link: (Int) -> String, query: String, message: String, feed: String) throws -> Listing {
         let pages = max(1, (total + perPage - 1) / perPage)
         // Past the last page there is nothing to show: say so rather than an empty 200.
@@ -136,10 +136,12 @@ struct PortalService {
                        query: query, message: message, feed: feed)
     }
 
-    struct Record: Encodable {
-        struct Speaker: Encodable { var role: String; var name: String; var title: String }
-        struct Line: Encodable { var speaker: String; var text: String }
-        struct File: Encodable { var id: UUID; var name: String; var kind: String; var size: Int }
+    /// What the record page shows, built by `PortalIndex` at each workflow step and kept with
+    /// the activity's index row, so the page is one read.
+    struct Record: Codable {
+        struct Speaker: Codable { var role: String; var name: String; var title: String }
+        struct Line: Codable { var speaker: String; var text: String }
+        struct File: Codable { var id: UUID; var name: String; var kind: String; var size: Int }
         var id: UUID
         var jurisdiction: String
         var jurisdictionName: String
@@ -167,23 +169,10 @@ struct PortalService {
         return a
     }
 
+    /// The record page of a public activity, or "not found".
     func record(_ id: UUID?) async throws -> Record {
-        let a = try await activity(id)
-        let preview = Publication.isPreview(stage: a.stageValue, previewPublishedAt: a.previewPublishedAt)
-        let j = try await jurisdiction(a.jurisdictionID)
-        let agency = try await AgencyModel.find(a.agencyID, on: db)?.name ?? ""
-        let speakers = try await ActivityParticipantModel.query(on: db).filter(\.$activityID == a.id!).sort(\.$position).all()
-            .filter { $0.role != ParticipantRole.guest.rawValue }
-            .map { Record.Speaker(role: ParticipantRole(rawValue: $0.role)?.label ?? "", name: $0.name, title: $0.title) }
-        let lines = preview ? [] : try await ActivityTranscriptModel.query(on: db).filter(\.$activityID == a.id!).sort(\.$position).all()
-            .map { Record.Line(speaker: $0.speaker, text: $0.text) }
-        let files = preview ? [] : try await ActivityDocumentModel.query(on: db).filter(\.$activityID == a.id!).filter(\.$isPublic == true).all()
-            .map { Record.File(id: $0.id!, name: $0.filename, kind: DocumentKinds.label($0.kind), size: $0.size) }
-        let when = preview ? a.startsAt : (a.heldAt.flatMap { _ in a.startsAt } ?? a.releasedAt ?? a.startsAt)
-        return Record(id: a.id!, jurisdiction: j.id!, jurisdictionName: j.name, title: a.title, form: a.formValue.label,
-                      category: ContentCategory(rawValue: a.category)?.label ?? "", agency: agency, when: when.map(HourClock.wallTime) ?? "",
-                      venue: a.venue, preview: preview, summary: a.summary, liveUrl: a.liveURL ?? "", videoUrl: preview ? "" : (a.videoURL ?? ""),
-                      speakers: speakers, transcript: lines, files: files)
+        guard let id, let record = try await PortalIndex.record(id, on: db) else { throw DomainError.notFound("发布信息") }
+        return record
     }
 
     /// A document marked public, of a published record.

@@ -25,6 +25,7 @@ struct CreatePortalIndex: AsyncMigration {
             .field("shown_at", .datetime)
             .field("published_at", .datetime, .required)
             .field("search_text", .string, .required)
+            .field("record", .string, .required)
             .unique(on: "activity_id")
             .create()
         guard let sql = db as? SQLDatabase else { return }
