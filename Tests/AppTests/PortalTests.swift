@@ -117,6 +117,38 @@ final class PortalTests: XCTestCase {
         }
     }
 
+    /// An open incident's latest release is pinned on top of its jurisdiction's column, and only
+    /// there; closing the incident takes it down.
+    func testEmergencyReleasesArePinnedWhileTheIncidentIsOpen() async throws {
+        try await withApp { app, clock in
+            let news = try await app.bearer("wulong-news")
+            let agency = try await app.agency("wulong", "区应急管理局")
+            let created = try await app.api(.POST, "/api/v1/incidents", as: news, json: """
+            {"agencyId": "\(agency.id!)", "title": "白马镇道路塌方", "type": "accident", "level": "general",
+             "occurredAt": "2026-11-21 06:00", "place": "白马镇G65沿线", "scene": "约200立方米土石滑落", "measures": "已封闭道路",
+             "dead": 0, "injured": 1}
+            """)
+            XCTAssertEqual(created.status, .created, created.body.string)
+            let id = try created.content.decode(IncidentDTO.self).id
+            var pinned = try await app.sendRequest(.GET, "/j/wulong").body.string
+            XCTAssertFalse(pinned.contains("突发事件权威发布"), "nothing is pinned before a release")
+            let first = try await app.api(.POST, "/api/v1/incidents/\(id)/releases", as: news, json: #"{"kind":"first","summary":"首发通报XYZ"}"#)
+            XCTAssertEqual(first.status, .ok, first.body.string)
+            clock.advance(600)
+            _ = try await app.api(.POST, "/api/v1/incidents/\(id)/releases", as: news, json: #"{"kind":"followUp","summary":"续报进展UVW"}"#)
+            pinned = try await app.sendRequest(.GET, "/j/wulong").body.string
+            XCTAssertTrue(pinned.contains("突发事件权威发布"))
+            XCTAssertTrue(pinned.contains("续报进展UVW"), "the latest release")
+            XCTAssertFalse(pinned.contains("首发通报XYZ"), "only the latest")
+            let other = try await app.sendRequest(.GET, "/j/huludao").body.string
+            XCTAssertFalse(other.contains("续报进展UVW"))
+            let closed = try await app.api(.POST, "/api/v1/incidents/\(id)/close", as: news, json: #"{"reason":"道路已抢通"}"#)
+            XCTAssertEqual(closed.status, .ok, closed.body.string)
+            let after = try await app.sendRequest(.GET, "/j/wulong").body.string
+            XCTAssertFalse(after.contains("续报进展UVW"), "taken down when the incident closes")
+        }
+    }
+
     /// 长者模式: switched by a plain link, kept across pages, off again; never an open redirect.
     func testElderlyModePersistsAcrossPages() async throws {
         try await withApp { app, _ in

@@ -1,5 +1,6 @@
 import Core
 import Fluent
+import SQLKit
 import Vapor
 
 /// What the public portal reads: only what `Publication` allows, never decisions, comments or
@@ -50,14 +51,21 @@ struct PortalService {
     func column(_ j: JurisdictionModel, limit: Int = 20) async throws -> Column {
         let previews = try await PortalIndex.page(.init(jurisdiction: j.id!, preview: true), page: 1, per: 50, counting: false, on: db).rows
         let records = try await PortalIndex.page(.init(jurisdiction: j.id!, column: .records), page: 1, per: limit, counting: false, on: db).rows
-        let open = try await IncidentModel.query(on: db).filter(\.$jurisdictionID == j.id!).filter(\.$state == "open").all()
-        var notices: [Notice] = []
-        for i in open {
-            if let r = try await IncidentReleaseModel.query(on: db).filter(\.$incidentID == i.id!).sort(\.$releasedAt, .descending).first() {
-                notices.append(Notice(incidentTitle: i.title, releasedAt: HourClock.wallTime(r.releasedAt), summary: r.summary))
-            }
-        }
-        return Column(id: j.id!, name: j.name, previews: previews.map(Self.item), records: records.map(Self.item), emergencies: notices, jurisdiction: j.id!)
+        return Column(id: j.id!, name: j.name, previews: previews.map(Self.item), records: records.map(Self.item),
+                      emergencies: try await emergencyNotices(j.id!), jurisdiction: j.id!)
+    }
+
+    /// The latest release of each open incident of a jurisdiction, newest first: one query.
+    func emergencyNotices(_ jurisdiction: String) async throws -> [Notice] {
+        struct Row: Decodable { var title: String; var released_at: Date; var summary: String }
+        guard let sql = db as? SQLDatabase else { return [] }
+        return try await sql.raw("""
+            SELECT i.title, r.released_at, r.summary FROM incidents i JOIN incident_releases r ON r.incident_id = i.id
+            WHERE i.jurisdiction_id = \(bind: jurisdiction) AND i.state = 'open'
+              AND r.released_at = (SELECT MAX(x.released_at) FROM incident_releases x WHERE x.incident_id = i.id)
+            ORDER BY r.released_at DESC
+            """).all(decoding: Row.self)
+            .map { Notice(incidentTitle: $0.title, releasedAt: HourClock.wallTime($0.released_at), summary: $0.summary) }
     }
 
     struct ColumnLink: Encodable { var id: String; var name: String }
