@@ -22,7 +22,9 @@ do {
     try await configure(app, settings: settings)
     app.registerFabuCommands()
     let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
-    if command == "serve" { try await prepareForServe(app) }
+    // `serve --help` only prints the options: no migration, no demo data.
+    let helpOnly = CommandLine.arguments.contains { $0 == "--help" || $0 == "-h" }
+    if command == "serve", !helpOnly { try await prepareForServe(app) }
     executing = true
     try await app.execute()
 } catch {
