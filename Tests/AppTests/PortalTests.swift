@@ -213,7 +213,7 @@ final class PortalTests: XCTestCase {
 final class PortalSearchTests: XCTestCase {
     /// Creates and releases a written release of 区发展和改革委员会 (the light path).
     func release(_ app: Application, title: String, category: String = "other", summary: String = "",
-                 expert: String? = nil) async throws -> UUID {
+                 expert: String? = nil, files: [(kind: String, name: String, isPublic: Bool)] = []) async throws -> UUID {
         let fgw = try await app.bearer("wulong-fgw")
         let head = try await app.bearer("wulong-fgw-head")
         let agency = try await app.agency("wulong", "区发展和改革委员会")
@@ -226,6 +226,11 @@ final class PortalSearchTests: XCTestCase {
             let res = try await app.api(.PUT, "/api/v1/activities/\(id)/participants", as: fgw,
                                         json: #"{"participants":[{"role":"expert","name":"\#(expert)","title":"教授"}]}"#)
             XCTAssertEqual(res.status, .ok, res.body.string)
+        }
+        for f in files {
+            let up = try await app.sendRequest(.POST, "/api/v1/activities/\(id)/documents?kind=\(f.kind)&filename=\(f.name)&public=\(f.isPublic)",
+                                               headers: fgw, body: ByteBuffer(string: "政策原文"))
+            XCTAssertEqual(up.status, .created, up.body.string)
         }
         _ = try await app.api(.POST, "/api/v1/activities/\(id)/submit", as: fgw, json: "{}")
         _ = try await app.api(.POST, "/api/v1/activities/\(id)/approval", as: head, json: #"{"decision":"approve","comment":"同意"}"#)
@@ -298,6 +303,24 @@ final class PortalSearchTests: XCTestCase {
             XCTAssertEqual(atom.status, .ok)
             XCTAssertTrue(atom.body.string.contains("第22号通告"))
             XCTAssertFalse(atom.body.string.contains("第21号通告"), "a record outside 政策解读 is not in its feed")
+        }
+    }
+
+    /// SPEC R8.2 (004 §四): the policy and its interpretation are published together — shown apart
+    /// on the record when marked public; a file not marked public is never shown or served.
+    func testThePolicyAndItsInterpretationAreShownWithTheRecord() async throws {
+        try await withApp { app, _ in
+            let id = try await release(app, title: "医保新政解读", category: "policyInterpretation",
+                                       files: [("policyDocument", "policy.txt", true), ("interpretation", "qa.txt", true),
+                                               ("background", "internal.txt", false)])
+            let page = try await get(app, "/releases/\(id)").body.string
+            XCTAssertTrue(page.contains("相关政策与解读"))
+            XCTAssertTrue(page.contains("policy.txt") && page.contains("qa.txt"))
+            XCTAssertFalse(page.contains("internal.txt"), "a file not marked public")
+            let link = try XCTUnwrap(page.firstMatch(of: /href="(\/releases\/[^"]+\/files\/[^"]+)">policy.txt/)?.1)
+            let file = try await get(app, String(link))
+            XCTAssertEqual(file.status, .ok)
+            XCTAssertEqual(file.body.string, "政策原文")
         }
     }
 

@@ -50,6 +50,9 @@ enum PortalIndex {
         let category = ContentCategory(rawValue: a.category)
         let columns = PortalColumn.columns(isRecord: !preview, form: a.formValue, category: category,
                                            hasExpert: speakers.contains { $0.role == ParticipantRole.expert.rawValue })
+        func file(_ d: ActivityDocumentModel) -> PortalService.Record.File {
+            .init(id: d.id!, name: d.filename, kind: DocumentKinds.label(d.kind), size: d.size)
+        }
         let shown = preview || a.heldAt != nil ? (a.startsAt ?? a.heldAt) : (a.releasedAt ?? a.startsAt)
         let record = PortalService.Record(
             id: a.id!, jurisdiction: a.jurisdictionID, jurisdictionName: jurisdiction, title: a.title, form: a.formValue.label,
@@ -57,7 +60,8 @@ enum PortalIndex {
             summary: a.summary, liveUrl: a.liveURL ?? "", videoUrl: preview ? "" : (a.videoURL ?? ""),
             speakers: speakers.map { .init(role: ParticipantRole(rawValue: $0.role)?.label ?? "", name: $0.name, title: $0.title) },
             transcript: lines.map { .init(speaker: $0.speaker, text: $0.text) },
-            files: files.map { .init(id: $0.id!, name: $0.filename, kind: DocumentKinds.label($0.kind), size: $0.size) })
+            policyFiles: files.filter { DocumentKinds.policyKinds.contains($0.kind) }.map(file),
+            files: files.filter { !DocumentKinds.policyKinds.contains($0.kind) }.map(file))
         let e = existing ?? PortalEntryModel()
         e.activityID = a.id!
         e.jurisdictionID = a.jurisdictionID

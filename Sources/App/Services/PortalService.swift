@@ -165,6 +165,8 @@ struct PortalService {
         var videoUrl: String
         var speakers: [Speaker]
         var transcript: [Line]
+        /// The policy document and its interpretation (相关政策与解读), then other public files.
+        var policyFiles: [File]
         var files: [File]
     }
 

@@ -118,7 +118,14 @@ public enum SegmentKind: String, Codable, Sendable, CaseIterable {
 /// What an uploaded document is: one of the conference documents, or a record of afterwards.
 public enum DocumentKinds {
     /// Kinds beyond `ConferenceDocument`, with their labels.
-    public static let records: [(kind: String, label: String)] = [("transcript", "文字实录"), ("briefReport", "简报"), ("other", "其他材料")]
+    /// The policy a release is about and its interpretation are shown apart on the public
+    /// record (SPEC R8.2: "解读材料与政策文件同步发布" (004 §四)) when marked public.
+    public static let records: [(kind: String, label: String)] = [("transcript", "文字实录"), ("briefReport", "简报"),
+                                                                  ("policyDocument", "相关政策文件"), ("interpretation", "政策解读材料"),
+                                                                  ("other", "其他材料")]
+
+    /// The kinds shown under 相关政策与解读 on the public record.
+    public static let policyKinds: Set<String> = ["policyDocument", "interpretation"]
 
     public static var all: [String] { ConferenceDocument.allCases.map(\.rawValue) + records.map(\.kind) }
 
