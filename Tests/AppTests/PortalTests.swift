@@ -170,6 +170,12 @@ final class PortalTests: XCTestCase {
                 let res = try await app.sendRequest(.GET, "/a11y?mode=elder&back=\(evil.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
                 XCTAssertEqual(res.headers.first(name: .location), "/", evil)
             }
+            // A header break or a character a browser strips (leaving //host) is never echoed back.
+            for back in ["/%0d%0aSet-Cookie:%20fabu_session=x", "/%09/evil.example", "/%0D/evil.example"] {
+                let res = try await app.sendRequest(.GET, "/a11y?mode=elder&back=\(back)")
+                XCTAssertEqual(res.headers.first(name: .location), "/", back)
+                XCTAssertFalse(res.headers.setCookie?.all.keys.contains("fabu_session") ?? false, back)
+            }
         }
     }
 

@@ -88,3 +88,15 @@ final class AuditChainTests: XCTestCase {
         XCTAssertNoThrow(try Credentials.checkPassword("twelve-chars"))
     }
 }
+
+final class LocalPathTests: XCTestCase {
+    func testOnlyPlainPathsOnThisSite() {
+        XCTAssertEqual(LocalPath.safe("/j/wulong?page=2"), "/j/wulong?page=2")
+        XCTAssertEqual(LocalPath.safe("/admin/inbox", under: "/admin"), "/admin/inbox")
+        for bad in [nil, "", "j/wulong", "//evil.example", "/\t/evil.example", "/\r/evil.example", "/\r\nSet-Cookie: a=b",
+                    "/\\evil.example", "https://evil.example/", "/ space", "/中文", "/\u{7F}"] {
+            XCTAssertNil(LocalPath.safe(bad), String(describing: bad))
+        }
+        XCTAssertNil(LocalPath.safe("/j/wulong", under: "/admin"))
+    }
+}

@@ -1,3 +1,4 @@
+import Core
 import Vapor
 
 /// The reader's display preference on the public portal (无障碍 / 长者模式), kept in a cookie so
@@ -10,10 +11,8 @@ enum ReaderMode {
     /// `GET /a11y?mode=elder|standard&back=/path`: remembers the choice for a year and goes back.
     static func set(_ req: Request) throws -> Response {
         let mode = req.query[String.self, at: "mode"] == "elder" ? "elder" : "standard"
-        // Only a path on this site: never an absolute or protocol-relative URL.
-        var back = req.query[String.self, at: "back"] ?? "/"
-        if !back.hasPrefix("/") || back.hasPrefix("//") || back.contains("\\") { back = "/" }
-        let res = req.redirect(to: back)
+        // Only a path on this site: never an absolute or protocol-relative URL, nor a header break.
+        let res = req.redirect(to: LocalPath.safe(req.query[String.self, at: "back"]) ?? "/")
         res.cookies[cookie] = HTTPCookies.Value(string: mode, maxAge: 365 * 86_400, path: "/", isHTTPOnly: true, sameSite: .lax)
         return res
     }

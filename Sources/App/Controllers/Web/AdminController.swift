@@ -69,8 +69,7 @@ struct AdminController: RouteCollection {
 
     /// Only local paths under /admin are followed after login (no open redirect).
     func safeNext(_ next: String?) -> String {
-        guard let n = next, n.hasPrefix("/admin"), !n.hasPrefix("//"), !n.contains("\\"), !n.contains("://") else { return "/admin" }
-        return n
+        LocalPath.safe(next, under: "/admin") ?? "/admin"
     }
 
     func login(req: Request) async throws -> Response {
