@@ -149,6 +149,30 @@ final class PortalTests: XCTestCase {
         }
     }
 
+    /// The index is rebuilt at start when its version is not the code's; a row that cannot be
+    /// read is a server fault (500), never blamed on the reader.
+    func testTheIndexIsRebuiltWhenItsVersionChanges() async throws {
+        try await withApp { app, _ in
+            let public_ = try await PortalEntryModel.query(on: app.db).count()
+            XCTAssertGreaterThan(public_, 0, "the seeded release is indexed as it is released")
+            let first = try await PortalIndex.ensureCurrent(on: app.db)
+            XCTAssertTrue(first, "no version stored yet")
+            let second = try await PortalIndex.ensureCurrent(on: app.db)
+            XCTAssertFalse(second)
+            try await expectCount(PortalEntryModel.query(on: app.db), public_)
+
+            let found = try await PortalEntryModel.query(on: app.db).first()
+            let row = try XCTUnwrap(found)
+            row.record = #"{"id":"x"}"#
+            try await row.update(on: app.db)
+            try await expectStatus(try await app.sendRequest(.GET, "/releases/\(row.activityID)"), .internalServerError)
+            try await AppStateModel.set("portal-index-version", "0", on: app.db)
+            let rebuilt = try await PortalIndex.ensureCurrent(on: app.db)
+            XCTAssertTrue(rebuilt)
+            try await expectStatus(try await app.sendRequest(.GET, "/releases/\(row.activityID)"), .ok)
+        }
+    }
+
     /// 长者模式: switched by a plain link, kept across pages, off again; never an open redirect.
     func testElderlyModePersistsAcrossPages() async throws {
         try await withApp { app, _ in

@@ -6,6 +6,7 @@ import Vapor
 /// to log in, then hand over to Vapor's `serve` (which takes `--hostname` and `--port`).
 public func prepareForServe(_ app: Application) async throws {
     try await app.autoMigrate()
+    if try await PortalIndex.ensureCurrent(on: app.db) { app.logger.notice("门户索引已重建 (portal index rebuilt)") }
     let now = app.clock.now()
     let generated = app.settings.adminPassword == nil
     let password = app.settings.adminPassword ?? Tokens.random(bytes: 12)
@@ -206,5 +207,24 @@ extension Application {
         asyncCommands.use(CalendarCommand(), as: "calendar")
         asyncCommands.use(ProfilesCommand(), as: "profiles")
         asyncCommands.use(GenerateHistoryCommand(), as: "generate-history")
+        asyncCommands.use(PortalCommand(), as: "portal")
+    }
+}
+
+/// `fabu portal reindex`: writes the portal index anew from the activities (it is also rebuilt at
+/// start whenever its version changed).
+struct PortalCommand: AsyncCommandGroup {
+    var help: String { "The public portal" }
+    var commands: [String: any AnyAsyncCommand] { ["reindex": ReindexCommand()] }
+
+    struct ReindexCommand: AsyncCommand {
+        struct Signature: CommandSignature {}
+        var help: String { "Rebuild the portal index (pages, feeds and search) from the published activities" }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            try await context.application.autoMigrate()
+            let n = try await PortalIndex.rebuild(on: context.application.db)
+            context.console.print("门户索引已重建：\(n) 条公开的发布信息。")
+        }
     }
 }

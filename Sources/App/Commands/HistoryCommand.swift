@@ -24,6 +24,7 @@ struct GenerateHistoryCommand: AsyncCommand {
         guard problems.isEmpty else { throw DomainError(.invalid, code: "validation_failed", message: problems.joined(separator: "；")) }
         let app = context.application
         try await app.autoMigrate()
+        _ = try await PortalIndex.ensureCurrent(on: app.db)
         // The demo jurisdictions and accounts, when the database is new (as `serve` would).
         let password = app.settings.adminPassword ?? Tokens.random(bytes: 12)
         _ = try await DemoSeed.ensureAdmin(app: app, password: password, now: app.clock.now())

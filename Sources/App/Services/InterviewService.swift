@@ -29,14 +29,6 @@ final class InterviewRequestModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class AppSecretModel: Model, @unchecked Sendable {
-    static let schema = "app_secrets"
-    @ID(custom: "name", generatedBy: .user) var id: String?
-    @Field(key: "value") var value: String
-
-    init() {}
-}
-
 /// The portal side (anyone may ask) and the news-office side (its inbox) of interview requests.
 struct InterviewService {
     let db: Database
@@ -45,15 +37,9 @@ struct InterviewService {
     /// The key signing challenge questions: made once, kept in the database so that every
     /// instance behind a load balancer accepts the others' questions.
     func secret() async throws -> [UInt8] {
-        if let s = try await AppSecretModel.find("portal-challenge", on: db), let bytes = Self.hexBytes(s.value) { return bytes }
-        let fresh = AppSecretModel()
-        fresh.id = "portal-challenge"
-        fresh.value = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        do { try await fresh.create(on: db) } catch let e as DatabaseError where e.isConstraintFailure {
-            // Another instance made it first: use theirs.
-        }
-        guard let s = try await AppSecretModel.find("portal-challenge", on: db), let bytes = Self.hexBytes(s.value) else {
-            throw Abort(.internalServerError, reason: "portal secret unavailable")
+        let fresh = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        guard let bytes = Self.hexBytes(try await AppStateModel.valueOrCreate("portal-challenge-key", fresh, on: db)) else {
+            throw Abort(.internalServerError, reason: "app_state portal-challenge-key is not 32 bytes of hex")
         }
         return bytes
     }

@@ -87,14 +87,37 @@ enum PortalIndex {
         guard let sql = db as? SQLDatabase,
               let json = try await sql.raw("SELECT record FROM portal_entries WHERE activity_id = \(bind: activity)").first()?
                 .decode(column: "record", as: String.self) else { return nil }
-        return try JSONDecoder().decode(PortalService.Record.self, from: Data(json.utf8))
+        do {
+            return try JSONDecoder().decode(PortalService.Record.self, from: Data(json.utf8))
+        } catch {
+            // Our own stored data, not the reader's input: a server fault, never a 422.
+            throw Abort(.internalServerError, reason: "portal index row of \(activity) is unreadable (\(error)); run `fabu portal reindex`")
+        }
     }
 
-    /// Every activity that may be public, again (migration 006, `fabu portal reindex`).
-    static func rebuild(on db: Database) async throws {
-        try await PortalEntryModel.query(on: db).delete()
-        let rows = try await ReleaseActivityModel.query(on: db).filter(\.$stage ~~ Publication.publicStages.map(\.rawValue)).all()
-        for a in rows { try await refresh(a, on: db) }
+    /// What a row holds: bump it when that changes (a field of `PortalService.Record`, a column
+    /// rule), and every row is written anew at the next start.
+    static let version = "1"
+
+    /// Every activity that may be public, again (`fabu portal reindex`). Returns how many rows.
+    @discardableResult
+    static func rebuild(on db: Database) async throws -> Int {
+        try await db.transaction { tx in
+            try await advisoryLock("portal-index", on: tx)
+            try await PortalEntryModel.query(on: tx).delete()
+            let rows = try await ReleaseActivityModel.query(on: tx).filter(\.$stage ~~ Publication.publicStages.map(\.rawValue)).all()
+            for a in rows { try await refresh(a, on: tx) }
+            try await AppStateModel.set("portal-index-version", version, on: tx)
+            return try await PortalEntryModel.query(on: tx).count()
+        }
+    }
+
+    /// At start (after the migrations): rebuilds the index when it was written by another
+    /// version, or never (a database upgraded from before migration 006).
+    static func ensureCurrent(on db: Database) async throws -> Bool {
+        guard try await AppStateModel.value("portal-index-version", on: db) != version else { return false }
+        try await rebuild(on: db)
+        return true
     }
 
     struct Filter {

@@ -57,8 +57,8 @@ struct CreatePortalIndex: AsyncMigration {
                 END
                 """).run()
         }
-        // Activities published before this version.
-        try await PortalIndex.rebuild(on: db)
+        // Activities published before this version are indexed at the next start
+        // (`PortalIndex.ensureCurrent`), with the code of that version, not from here.
     }
 
     func revert(on db: Database) async throws {

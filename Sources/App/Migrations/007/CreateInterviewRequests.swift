@@ -1,8 +1,9 @@
 import Fluent
 import SQLKit
 
-/// 007: journalists' interview requests from the portal (SPEC R9.1; 003 §20), and the server's
-/// secrets (the key that signs the portal's challenge questions, shared by every instance).
+/// 007: journalists' interview requests from the portal (SPEC R9.1; 003 §20), and the small
+/// named values the server keeps for itself (`app_state`: the key that signs the portal's
+/// challenge questions, shared by every instance; the version of the portal index).
 struct CreateInterviewRequests: AsyncMigration {
     var name: String { "007_CreateInterviewRequests" }
 
@@ -30,7 +31,7 @@ struct CreateInterviewRequests: AsyncMigration {
             .field("created_at", .datetime, .required)
             .unique(on: "challenge_nonce")
             .create()
-        try await db.schema("app_secrets")
+        try await db.schema("app_state")
             .field("name", .string, .identifier(auto: false))
             .field("value", .string, .required)
             .create()
@@ -41,7 +42,7 @@ struct CreateInterviewRequests: AsyncMigration {
     }
 
     func revert(on db: Database) async throws {
-        try await db.schema("app_secrets").delete()
+        try await db.schema("app_state").delete()
         try await db.schema("interview_requests").delete()
     }
 }
