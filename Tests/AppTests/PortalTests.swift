@@ -392,6 +392,12 @@ final class PortalSearchTests: XCTestCase {
             XCTAssertEqual(none.status, .ok)
             XCTAssertFalse(none.body.string.contains("<script>alert(1)"))
             XCTAssertTrue(none.body.string.contains("没有找到"))
+            // A NUL or other control character is refused on the page, never a 500.
+            for raw in ["/search?q=%00abc", "/search?q=ab%00", "/search?q=abc%00def"] {
+                let res = try await app.sendRequest(.GET, raw)
+                XCTAssertEqual(res.status, .ok, raw)
+                XCTAssertTrue(res.body.string.contains("控制字符"), raw)
+            }
         }
     }
 }

@@ -194,7 +194,7 @@ final class PortalColumnTests: XCTestCase {
     func testQueryWordsAreTwoToFiftyCharacters() throws {
         XCTAssertEqual(try PortalQuery("  医保  报销 ").terms, ["医保", "报销"])
         XCTAssertEqual(try PortalQuery("ABC").terms, ["abc"], "searched case-insensitively")
-        for bad in [nil, "", "   ", "医", "医保 a", "a b c d e f", String(repeating: "字", count: 51)] {
+        for bad in [nil, "", "   ", "医", "医保 a", "a b c d e f", String(repeating: "字", count: 51), "abc\u{0}def", "ab\u{7}"] {
             XCTAssertThrowsError(try PortalQuery(bad), String(describing: bad)) { error in
                 XCTAssertNotNil((error as? DomainError)?.fields["q"])
             }

@@ -105,13 +105,9 @@ struct PortalService {
         let page = try Self.pageNumber(rawPage)
         let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         func link(_ p: Int) -> String {
-            var items = [URLQueryItem(name: "q", value: text)]
-            if let j = jurisdiction { items.append(URLQueryItem(name: "j", value: j.id!)) }
-            items.append(URLQueryItem(name: "page", value: String(p)))
-            var c = URLComponents()
-            c.path = "/search"
-            c.queryItems = items
-            return c.url?.absoluteString ?? "/search"
+            // Every character but letters and digits encoded: a `+` left as is would come back a space.
+            func encoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
+            return "/search?q=\(encoded(text))" + (jurisdiction.map { "&j=\(encoded($0.id!))" } ?? "") + "&page=\(p)"
         }
         let title = "搜索" + (jurisdiction.map { "：\($0.name)" } ?? "")
         let query: PortalQuery

@@ -63,6 +63,9 @@ public struct PortalQuery: Equatable, Sendable {
         let words = (raw ?? "").lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
         var v = Validator()
         if words.isEmpty { v.add("q", "请输入要搜索的词语") }
+        if words.contains(where: { $0.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) } }) {
+            v.add("q", "搜索词含有控制字符，请只输入文字")
+        }
         if words.count > 5 { v.add("q", "搜索词最多5个，用空格分开") }
         if let short = words.first(where: { $0.count < 2 }) { v.add("q", "搜索词“\(short)”太短：每个词至少2个字") }
         if let long = words.first(where: { $0.count > 50 }) { v.add("q", "搜索词“\(long.prefix(10))…”太长：每个词最多50个字") }
