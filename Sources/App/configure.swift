@@ -37,10 +37,10 @@ public func configure(_ app: Application, settings: Settings, clock: (@Sendable 
         app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
                                                       sandboxDirectory: views.path, viewDirectory: views.path))
     }
-    // Leaf switches its template cache off in the development environment, which is what a
-    // plain `fabu serve` runs in. A release build's templates are bundled and cannot change
-    // while it runs, so it keeps parsed templates whatever the environment; a debug build
-    // always reads them anew.
+    // Leaf's own provider switches its (shared) template cache off whenever the environment is
+    // development, which is what a plain `fabu serve` runs in, so every page re-read and
+    // re-parsed its templates. A release build's templates are bundled and cannot change while
+    // it runs: it keeps parsed templates whatever the environment; a debug build reads them anew.
     app.leaf.cache.isEnabled = app.environment.isRelease
     app.views.use { app in
         LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,

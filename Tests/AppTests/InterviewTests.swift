@@ -46,16 +46,28 @@ final class InterviewTests: XCTestCase {
             let agency = try await app.agency("wulong", "区发展和改革委员会")
             var form = good(token, answer)
             form["agency"] = agency.id!.uuidString
+            // A question shown to another browser (no cookie of it here) is refused.
+            let stranger = Browser(app)
+            let elsewhere = try await stranger.post("/j/wulong/interview", form: form)
+            XCTAssertEqual(elsewhere.status, .unprocessableEntity)
+            XCTAssertTrue(elsewhere.body.string.contains("验证题已失效"), elsewhere.body.string)
+
             let ok = try await reporter.post("/j/wulong/interview", form: form)
-            XCTAssertEqual(ok.status, .ok, ok.body.string)
-            XCTAssertTrue(ok.body.string.contains("已收到您的采访申请"))
+            XCTAssertEqual(ok.status, .seeOther, ok.body.string)
+            let receipt = try XCTUnwrap(ok.headers.first(name: .location))
+            XCTAssertTrue(receipt.hasPrefix("/j/wulong/interview?received="), receipt)
+            let confirmed = try await reporter.get(receipt)
+            XCTAssertTrue(confirmed.body.string.contains("已收到您的采访申请"))
             let saved = try await InterviewRequestModel.query(on: app.db).all()
             XCTAssertEqual(saved.map(\.pressCard), ["B50001234567890"])
             let office = try await app.agency("wulong", "区政府新闻办")
             XCTAssertEqual(saved.first?.officeID, office.id)
 
             // The same question again is refused: a token admits one request.
-            let replay = try await reporter.post("/j/wulong/interview", form: form)
+            let replayer = Browser(app)
+            replayer.cookies = reporter.cookies
+            replayer.cookies["fabu_question"] = String(token.split(separator: ".")[3])
+            let replay = try await replayer.post("/j/wulong/interview", form: form)
             XCTAssertEqual(replay.status, .unprocessableEntity)
             XCTAssertTrue(replay.body.string.contains("验证题已用过"), replay.body.string)
 
@@ -90,6 +102,8 @@ final class InterviewTests: XCTestCase {
             XCTAssertEqual(after?.state, "handled")
             XCTAssertEqual(after?.handledNote, "已安排11月26日采访")
             try await expectCount(AuditEventModel.query(on: app.db).filter(\.$action ~~ ["interview.request", "interview.handled"]), 2)
+            let trail = try await AuditEventModel.query(on: app.db).filter(\.$action == "interview.request").all()
+            XCTAssertFalse(trail.contains { ($0.after ?? "").contains("张记者") }, "the append-only trail keeps no personal details")
             _ = clock
         }
     }
@@ -105,13 +119,14 @@ final class InterviewTests: XCTestCase {
             XCTAssertTrue(late.body.string.contains("已超过30分钟"))
             // A forged token is refused.
             let forged = try await reporter.post("/j/huludao/interview", form: good("3.4.9999999999.00112233445566778899aabbccddeeff.00", "7"))
+            XCTAssertEqual(forged.status, .unprocessableEntity)
             XCTAssertTrue(forged.body.string.contains("验证题已失效"))
 
             // Three an hour from one address; the fourth is answered 429 with the rule.
             for i in 1...3 {
                 (token, answer) = try challenge(try await reporter.get("/j/huludao/interview").body.string)
                 let res = try await reporter.post("/j/huludao/interview", form: good(token, answer, subject: "第\(i)次申请"))
-                XCTAssertEqual(res.status, .ok, res.body.string)
+                XCTAssertEqual(res.status, .seeOther, res.body.string)
             }
             (token, answer) = try challenge(try await reporter.get("/j/huludao/interview").body.string)
             let fourth = try await reporter.post("/j/huludao/interview", form: good(token, answer, subject: "第4次申请"))
@@ -122,7 +137,7 @@ final class InterviewTests: XCTestCase {
             clock.advance(3601)
             (token, answer) = try challenge(try await reporter.get("/j/huludao/interview").body.string)
             let later = try await reporter.post("/j/huludao/interview", form: good(token, answer, subject: "一小时后"))
-            XCTAssertEqual(later.status, .ok, later.body.string)
+            XCTAssertEqual(later.status, .seeOther, later.body.string)
             try await expectCount(InterviewRequestModel.query(on: app.db), 4)
         }
     }

@@ -39,6 +39,15 @@ final class InterviewRequestTests: XCTestCase {
         }
     }
 
+    func testAnIPv6AddressCountsByItsSlash64() {
+        XCTAssertEqual(InterviewLimits.key(forAddress: "203.0.113.7"), "203.0.113.7")
+        XCTAssertEqual(InterviewLimits.key(forAddress: "2001:db8:0:12:a:b:c:d"), "2001:db8:0:12::/64")
+        XCTAssertEqual(InterviewLimits.key(forAddress: "2001:DB8::12:1"), "2001:db8:0:0::/64")
+        XCTAssertEqual(InterviewLimits.key(forAddress: "2001:db8:0:12::1%eth0"), "2001:db8:0:12::/64")
+        XCTAssertEqual(InterviewLimits.key(forAddress: "::ffff:198.51.100.2"), "198.51.100.2")
+        XCTAssertEqual(InterviewLimits.key(forAddress: "2001:db8:0:12:ffff::1"), InterviewLimits.key(forAddress: "2001:db8:0:12:1::2"))
+    }
+
     func testLimits() {
         XCTAssertNoThrow(try InterviewLimits.check(fromAddressInLastHour: 2, forJurisdictionInLastDay: 199))
         XCTAssertThrowsError(try InterviewLimits.check(fromAddressInLastHour: 3, forJurisdictionInLastDay: 0)) { e in

@@ -34,8 +34,8 @@ struct GenerateHistoryCommand: AsyncCommand {
     }
 }
 
-/// The generator behind `generate-history`: deterministic, so every benchmark run sees the
-/// same data.
+/// The generator behind `generate-history`: the same agencies, topics, forms and text on every
+/// run (a seeded generator), dated back from the day it runs.
 struct SyntheticHistory {
     let now: Date
     let years: Int

@@ -50,10 +50,10 @@ struct InterviewService {
         return stride(from: 0, to: 64, by: 2).compactMap { UInt8(String(decoding: chars[$0..<$0 + 2], as: UTF8.self), radix: 16) }
     }
 
-    func challenge() async throws -> (question: String, token: String) {
+    func challenge() async throws -> (question: String, token: String, nonce: String) {
         var rng = SystemRandomNumberGenerator()
         let (c, token) = PortalChallenge.make(now: now, secret: try await secret(), using: &rng)
-        return (c.question, token)
+        return (c.question, token, c.nonce)
     }
 
     /// The agencies a journalist may ask for: the jurisdiction's departments and offices.
@@ -66,8 +66,15 @@ struct InterviewService {
         var agency: String?
         var answer: String?
         var token: String?
+        /// The nonce of the question this browser was shown (a SameSite cookie): a question
+        /// fetched elsewhere and posted from another site is refused.
+        var shownNonce: String?
         var address: String
     }
+
+    /// One submission at a time in this process (the count of a rate limit and the insert go
+    /// together); instances sharing a PostgreSQL database also take an advisory lock.
+    static let gate = SerialGate()
 
     /// Checks the challenge, the form and the limits, then files the request and tells the news
     /// office — in one transaction.
@@ -85,24 +92,19 @@ struct InterviewService {
         let picked = s.agency.flatMap { $0.isEmpty ? nil : $0 }
         let agency = picked.flatMap(UUID.init(uuidString:)).flatMap { id in agencies.first { $0.id == id } }
         if picked != nil, agency == nil { fields["agency"] = "采访对象单位无效：请从列表中选择" }
+        if let challenge, challenge.nonce != s.shownNonce {
+            fields["answer"] = "验证题已失效：请在本页重新作答（需允许本站的 Cookie）"
+        }
         guard fields.isEmpty, let facts, let challenge else {
             throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: fields)
-        }
-        let addressHash = Self.mac(s.address, secret: secret)
-        try InterviewLimits.check(
-            fromAddressInLastHour: try await InterviewRequestModel.query(on: db).filter(\.$addressHash == addressHash)
-                .filter(\.$createdAt > now.addingTimeInterval(-3600)).count(),
-            forJurisdictionInLastDay: try await InterviewRequestModel.query(on: db).filter(\.$jurisdictionID == j.id!)
-                .filter(\.$createdAt > now.addingTimeInterval(-86_400)).count())
-        if try await InterviewRequestModel.query(on: db).filter(\.$challengeNonce == challenge.nonce).first() != nil {
-            throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。",
-                              fields: ["answer": "验证题已用过：请回答新的题目"])
         }
         // The news office that answers: the one over the agency asked for, or the jurisdiction's own.
         let tree = AgencyTree(agencies.map(\.node))
         let office = agency.flatMap { a in a.kind == .newsOffice ? a.id!.uuidString : tree.supervisingNewsOffice(of: a.id!.uuidString) }
             ?? agencies.first { $0.kind == .newsOffice && tree.supervisingNewsOffice(of: $0.id!.uuidString) == nil }?.id!.uuidString
         guard let officeID = office.flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("本地区新闻办") }
+        let staff = try await UserModel.query(on: db).filter(\.$active == true).filter(\.$agencyID == officeID).all()
+            .filter { $0.roleValue == .newsOffice }.map { $0.id!.uuidString }
 
         let r = InterviewRequestModel()
         r.jurisdictionID = j.id!
@@ -116,23 +118,30 @@ struct InterviewService {
         r.wishedFrom = facts.wishedFrom.description
         r.wishedTo = facts.wishedTo.description
         r.state = "new"
-        r.addressHash = addressHash
+        r.addressHash = Self.mac(InterviewLimits.key(forAddress: s.address), secret: secret)
         r.challengeNonce = challenge.nonce
         r.createdAt = now
-        let staff = try await UserModel.query(on: db).filter(\.$active == true).filter(\.$agencyID == officeID).all()
-            .filter { $0.roleValue == .newsOffice }.map { $0.id!.uuidString }
-        try await db.transaction { tx in
-            do { try await r.create(on: tx) } catch let e as DatabaseError where e.isConstraintFailure {
-                throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: ["answer": "验证题已用过：请回答新的题目"])
-            }
+        let used = DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: ["answer": "验证题已用过：请回答新的题目"])
+        let (db, now) = (db, now)
+        try await Self.gate.run { try await db.transaction { tx in
+            // Counted and written under one lock: simultaneous posts cannot all slip under the limit.
+            try await advisoryLock("interview-requests", on: tx)
+            try InterviewLimits.check(
+                fromAddressInLastHour: try await InterviewRequestModel.query(on: tx).filter(\.$addressHash == r.addressHash)
+                    .filter(\.$createdAt > now.addingTimeInterval(-3600)).count(),
+                forJurisdictionInLastDay: try await InterviewRequestModel.query(on: tx).filter(\.$jurisdictionID == j.id!)
+                    .filter(\.$createdAt > now.addingTimeInterval(-86_400)).count())
+            if try await InterviewRequestModel.query(on: tx).filter(\.$challengeNonce == challenge.nonce).first() != nil { throw used }
+            do { try await r.create(on: tx) } catch let e as DatabaseError where e.isConstraintFailure { throw used }
             let event = NotificationEvent(key: "interview:\(r.id!)", kind: .interview, title: "记者采访申请：\(r.outlet) \(r.name)",
                                           body: "采访主题：\(r.subject)；希望时间：\(Self.span(r))\(agency.map { "；采访对象：\($0.name)" } ?? "")。",
                                           link: "/admin/interviews", deadline: nil)
             _ = try await Notifier(db: tx, now: now).send(event, to: staff, webhooks: false)
+            // The audit trail is append-only: it keeps the request's id, not the journalist's details.
             try await AuditLog.append(on: tx, .system("portal", now: now), action: "interview.request", entityType: "interview_request",
                                       entityID: r.id!.uuidString, before: Optional<String>.none,
-                                      after: ["outlet": r.outlet, "name": r.name, "office": officeID.uuidString])
-        }
+                                      after: ["jurisdiction": j.id!, "office": officeID.uuidString])
+        } }
         return r
     }
 
@@ -146,22 +155,25 @@ struct InterviewService {
     // MARK: the news office's side
 
     /// The requests a user may see: a news office its own, an administrator all.
-    func visible(to user: UserModel, state: String? = nil) async throws -> [InterviewRequestModel] {
-        var q = InterviewRequestModel.query(on: db)
+    func scoped(to user: UserModel) -> QueryBuilder<InterviewRequestModel>? {
+        let q = InterviewRequestModel.query(on: db)
         switch user.roleValue {
-        case .admin: break
-        case .newsOffice:
-            guard let agency = user.agencyID else { return [] }
-            q = q.filter(\.$officeID == agency)
-        default: return []
+        case .admin: return q
+        case .newsOffice: return user.agencyID.map { q.filter(\.$officeID == $0) }
+        default: return nil
         }
-        if let state { q = q.filter(\.$state == state) }
-        return try await q.sort(\.$createdAt, .descending).limit(200).all()
+    }
+
+    /// Every open request, oldest wish first, and the latest 100 handled ones.
+    func visible(to user: UserModel) async throws -> [InterviewRequestModel] {
+        guard let open = scoped(to: user), let done = scoped(to: user) else { return [] }
+        return try await open.filter(\.$state == "new").sort(\.$wishedFrom).sort(\.$createdAt).all()
+            + done.filter(\.$state == "handled").sort(\.$handledAt, .descending).limit(100).all()
     }
 
     /// Marks a request answered, with what was agreed (or why not).
     func markHandled(_ id: UUID?, note: String?, by user: UserModel, audit: AuditContext) async throws {
-        guard let id, let r = try await visible(to: user).first(where: { $0.id == id }) else { throw DomainError.notFound("采访申请") }
+        guard let id, let r = try await scoped(to: user)?.filter(\.$id == id).first() else { throw DomainError.notFound("采访申请") }
         guard r.state == "new" else { throw DomainError(.conflict, code: "already_handled", message: "该采访申请已办结。") }
         var v = Validator()
         let text = v.text(note, field: "note", label: "办理情况", max: 500)
@@ -175,5 +187,18 @@ struct InterviewService {
             try await AuditLog.append(on: tx, audit, action: "interview.handled", entityType: "interview_request", entityID: id.uuidString,
                                       before: ["state": "new"], after: ["state": "handled", "note": text ?? ""])
         }
+    }
+}
+
+/// Runs bodies one at a time, in the order they arrive (an async mutex for one process).
+actor SerialGate {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        // Hand the turn to the next one in line, or free the gate.
+        defer { if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() } }
+        return try await body()
     }
 }

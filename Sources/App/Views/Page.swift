@@ -32,7 +32,7 @@ extension Request {
         let access = try await access()
         return Frame(title: title, nav: nav, userName: p.user.displayName, roleLabel: p.actor.role.label,
                      csrf: p.session?.csrfToken ?? "", canReadAudit: access.canReadAudit, canManage: access.canManageUsers,
-                     canSeeInterviews: [.admin, .newsOffice].contains(p.user.roleValue),
+                     canSeeInterviews: access.canSeeInterviewRequests,
                      notice: notice, error: error?.message, fieldErrors: error?.fields ?? [:],
                      unread: try await NotificationModel.query(on: db).filter(\.$userID == p.user.id!).filter(\.$readAt == nil).count())
     }

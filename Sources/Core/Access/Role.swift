@@ -135,6 +135,9 @@ public struct AccessPolicy: Sendable {
     }
 
     public var canManageUsers: Bool { actor.role == .admin }
+    /// Journalists' interview requests (SPEC R9.1): a news office answers its own; the
+    /// administrator sees all of them.
+    public var canSeeInterviewRequests: Bool { actor.role == .admin || actor.role == .newsOffice }
     public var canManageAgencies: Bool { actor.role == .admin }
     public var canReadAudit: Bool { actor.role == .admin || actor.role == .auditor }
 }

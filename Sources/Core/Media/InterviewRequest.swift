@@ -79,6 +79,23 @@ public enum InterviewLimits {
     public static let perAddressPerHour = 3
     public static let perJurisdictionPerDay = 200
 
+    /// What the per-address limit counts: an IPv4 address as it is; an IPv6 address by its /64,
+    /// which one household or one phone holds whole (it could otherwise pick a new address
+    /// for every request); an IPv4-mapped IPv6 address as the IPv4 one.
+    public static func key(forAddress raw: String) -> String {
+        let address = raw.split(separator: "%").first.map(String.init) ?? raw   // no zone id
+        guard address.contains(":") else { return address }
+        let lower = address.lowercased()
+        if lower.hasPrefix("::ffff:"), lower.dropFirst(7).contains(".") { return String(lower.dropFirst(7)) }
+        let halves = lower.components(separatedBy: "::")
+        guard halves.count <= 2 else { return lower }
+        let head = halves[0].isEmpty ? [] : halves[0].split(separator: ":").map(String.init)
+        let tail = halves.count == 2 && !halves[1].isEmpty ? halves[1].split(separator: ":").map(String.init) : []
+        let groups = halves.count == 2 ? head + Array(repeating: "0", count: max(0, 8 - head.count - tail.count)) + tail : head
+        guard groups.count == 8, groups.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy(\.isHexDigit) }) else { return lower }
+        return groups.prefix(4).map { String(Int($0, radix: 16)!, radix: 16) }.joined(separator: ":") + "::/64"
+    }
+
     public static func check(fromAddressInLastHour: Int, forJurisdictionInLastDay: Int) throws {
         if fromAddressInLastHour >= perAddressPerHour {
             throw DomainError(.rateLimited, code: "rate_limited", message: "提交过于频繁：同一网络每小时最多提交\(perAddressPerHour)份采访申请，请稍后再试，或致电新闻办。")

@@ -43,7 +43,7 @@ extension AdminController {
 
     func interviewsPage(req: Request, error: DomainError?) async throws -> Response {
         let p = try req.requirePrincipal()
-        guard [.admin, .newsOffice].contains(p.user.roleValue) else { throw DomainError.forbidden }
+        guard try await req.access().canSeeInterviewRequests else { throw DomainError.forbidden }
         let rows = try await InterviewService(db: req.db, now: req.now).visible(to: p.user)
         let names = Dictionary(uniqueKeysWithValues: try await AgencyModel.query(on: req.db).all().map { ($0.id!, $0.name) })
         let view = rows.map { r in

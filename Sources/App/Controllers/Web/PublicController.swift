@@ -107,12 +107,11 @@ struct PublicController: RouteCollection {
 
     func sitemap(req: Request) async throws -> Response {
         var paths = ["/"]
-        for j in try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all() {
-            paths.append("/j/\(j.id!)")
-            paths += PortalColumn.allCases.map { "/j/\(j.id!)/\($0.rawValue)" }
-            paths += try await PortalFeeds.entries(req.db, .init(jurisdiction: j.id!), limit: 50_000).map { "/releases/\($0.id)" }
-        }
+        let jurisdictions = try await JurisdictionModel.query(on: req.db).sort(\.$sortOrder).all()
+        for j in jurisdictions { paths += ["/j/\(j.id!)"] + PortalColumn.allCases.map { "/j/\(j.id!)/\($0.rawValue)" } }
         paths += try await RosterEditionModel.query(on: req.db).all().map { "/roster/\($0.id!)" }
+        // A sitemap holds at most 50,000 addresses: the newest records fill what is left.
+        paths += try await PortalFeeds.entries(req.db, .init(), limit: 50_000 - paths.count).map { "/releases/\($0.id)" }
         let res = Response(status: .ok, body: .init(string: PortalFeeds.sitemap(base: req.application.settings.publicURL, paths: paths)))
         res.headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
         return res
@@ -147,17 +146,18 @@ struct PublicController: RouteCollection {
 
     // MARK: 记者采访申请 (SPEC R9.1; 003 §20)
 
-    struct InterviewFormBody: Content {
-        var name: String?
-        var outlet: String?
-        var pressCard: String?
-        var contact: String?
-        var subject: String?
-        var wishedFrom: String?
-        var wishedTo: String?
-        var agency: String?
-        var answer: String?
-        var token: String?
+    /// What the form sent, field by field: one field of the wrong type or bytes loses only itself.
+    struct InterviewFormBody: Encodable {
+        var name, outlet, pressCard, contact, subject, wishedFrom, wishedTo, agency: String?
+
+        init() {}
+
+        init(_ req: Request) {
+            // Kept for the form at most a little past each field's limit, never a whole flood.
+            func field(_ key: String) -> String? { (try? req.content.get(String.self, at: key)).map { String($0.prefix(600)) } }
+            (name, outlet, pressCard, contact, subject) = (field("name"), field("outlet"), field("pressCard"), field("contact"), field("subject"))
+            (wishedFrom, wishedTo, agency) = (field("wishedFrom"), field("wishedTo"), field("agency"))
+        }
     }
 
     struct InterviewView: Encodable {
@@ -172,37 +172,44 @@ struct PublicController: RouteCollection {
         var receipt: String
     }
 
+    /// The cookie naming the question this browser was shown: SameSite=Strict, so a form posted
+    /// from another site (with a question fetched elsewhere) is refused.
+    static let questionCookie = "fabu_question"
+
     func interviewForm(req: Request) async throws -> Response {
         let j = try await PortalService(db: req.db, now: req.now).jurisdiction(req.parameters.get("jurisdictionID"))
-        return try await renderInterview(req, j, values: InterviewFormBody(), error: nil, receipt: "")
+        // After a request is filed the browser comes back here (so a reload does not send it again).
+        let received = req.query[String.self, at: "received"].flatMap { r in r.count == 8 && r.allSatisfy(\.isHexDigit) ? r : nil }
+        return try await renderInterview(req, j, values: InterviewFormBody(), error: nil, receipt: received ?? "")
     }
 
     func interviewSubmit(req: Request) async throws -> Response {
         let j = try await PortalService(db: req.db, now: req.now).jurisdiction(req.parameters.get("jurisdictionID"))
-        let body = (try? req.content.decode(InterviewFormBody.self)) ?? InterviewFormBody()
+        let body = InterviewFormBody(req)
         let form = InterviewRequestForm(name: body.name, outlet: body.outlet, pressCard: body.pressCard, contact: body.contact,
                                         subject: body.subject, wishedFrom: body.wishedFrom, wishedTo: body.wishedTo)
         do {
             let r = try await InterviewService(db: req.db, now: req.now).submit(j, .init(
-                form: form, agency: body.agency, answer: body.answer, token: body.token, address: req.senderAddress))
-            return try await renderInterview(req, j, values: InterviewFormBody(), error: nil,
-                                             receipt: String(r.id!.uuidString.prefix(8)))
+                form: form, agency: body.agency, answer: try? req.content.get(String.self, at: "answer"),
+                token: try? req.content.get(String.self, at: "token"), shownNonce: req.cookies[Self.questionCookie]?.string,
+                address: req.senderAddress))
+            return req.redirect(to: "/j/\(j.id!)/interview?received=\(r.id!.uuidString.prefix(8))")
         } catch let e as DomainError where e.kind == .invalid || e.kind == .rateLimited {
-            var kept = body
-            kept.answer = nil
-            return try await renderInterview(req, j, values: kept, error: e, receipt: "")
+            return try await renderInterview(req, j, values: body, error: e, receipt: "")
         }
     }
 
     func renderInterview(_ req: Request, _ j: JurisdictionModel, values: InterviewFormBody, error: DomainError?, receipt: String) async throws -> Response {
         let service = InterviewService(db: req.db, now: req.now)
-        let (question, token) = try await service.challenge()
+        let (question, token, nonce) = try await service.challenge()
         let agencies = try await service.agencies(of: j.id!).map { PortalService.ColumnLink(id: $0.id!.uuidString, name: $0.name) }
         let view = InterviewView(jurisdiction: j.id!, jurisdictionName: j.name, agencies: agencies, values: values, question: question,
                                  token: token, errors: error?.fields ?? [:], message: error?.message ?? "", receipt: receipt)
         let res = try await req.renderPortal("public-interview", view).encodeResponse(for: req)
-        if let error { res.status = error.kind == .rateLimited ? .tooManyRequests : .unprocessableEntity }
+        if let error { res.status = FabuErrorMiddleware.describe(error, requestID: req.id).0 }
         res.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        res.cookies[Self.questionCookie] = HTTPCookies.Value(string: nonce, maxAge: Int(PortalChallenge.lifetime), path: "/j/\(j.id!)/interview",
+                                                            isSecure: req.application.settings.secureCookies, isHTTPOnly: true, sameSite: .strict)
         return res
     }
 
