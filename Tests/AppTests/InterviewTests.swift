@@ -141,4 +141,29 @@ final class InterviewTests: XCTestCase {
             try await expectCount(InterviewRequestModel.query(on: app.db), 4)
         }
     }
+
+    /// Six requests from one address at the same instant: three get through, never more.
+    func testSimultaneousRequestsCannotSlipUnderTheLimit() async throws {
+        try await withApp { app, _ in
+            var sends: [(HTTPHeaders, String)] = []
+            for i in 1...6 {
+                let b = Browser(app)
+                let (token, answer) = try challenge(try await b.get("/j/luan/interview").body.string)
+                var headers = b.cookieHeader
+                headers.contentType = .urlEncodedForm
+                let body = good(token, answer, subject: "同时\(i)").map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
+                    .joined(separator: "&")
+                sends.append((headers, body))
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for (headers, body) in sends {
+                    group.addTask { try await app.sendRequest(.POST, "/j/luan/interview", headers: headers, body: ByteBuffer(string: body)).status }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            XCTAssertEqual(statuses.filter { $0 == .seeOther }.count, 3, "\(statuses)")
+            XCTAssertEqual(statuses.filter { $0 == .tooManyRequests }.count, 3, "\(statuses)")
+            try await expectCount(InterviewRequestModel.query(on: app.db), 3)
+        }
+    }
 }
