@@ -140,7 +140,7 @@ public struct PortalChallenge: Equatable, Sendable {
         let parts = (token ?? "").split(separator: ".").map(String.init)
         guard parts.count == 5, let a = Int(parts[0]), let b = Int(parts[1]), let expires = Int(parts[2]),
               parts[3].count == 32, parts[3].allSatisfy(\.isHexDigit),
-              Self.constantTimeEqual(mac(parts[0...3].joined(separator: "."), secret: secret), parts[4]) else {
+              constantTimeEqual(mac(parts[0...3].joined(separator: "."), secret: secret), parts[4]) else {
             throw DomainError.field("answer", label: "验证题", "已失效，请回答新的题目")
         }
         guard Double(expires) >= now.timeIntervalSince1970 else {
@@ -151,11 +151,5 @@ public struct PortalChallenge: Equatable, Sendable {
             throw DomainError.field("answer", label: "验证题", typed.isEmpty ? "不能为空" : "答案不正确，请重新计算")
         }
         return PortalChallenge(a: a, b: b, expires: expires, nonce: parts[3])
-    }
-
-    static func constantTimeEqual(_ x: String, _ y: String) -> Bool {
-        let (p, q) = (Array(x.utf8), Array(y.utf8))
-        guard p.count == q.count else { return false }
-        return zip(p, q).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
