@@ -95,9 +95,7 @@ struct InterviewService {
         if let challenge, challenge.nonce != s.shownNonce {
             fields["answer"] = "验证题已失效：请在本页重新作答（需允许本站的 Cookie）"
         }
-        guard fields.isEmpty, let facts, let challenge else {
-            throw DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: fields)
-        }
+        guard fields.isEmpty, let facts, let challenge else { throw Self.refused(fields) }
         // The news office that answers: the one over the agency asked for, or the jurisdiction's own.
         let tree = AgencyTree(agencies.map(\.node))
         let office = agency.flatMap { a in a.kind == .newsOffice ? a.id!.uuidString : tree.supervisingNewsOffice(of: a.id!.uuidString) }
@@ -121,7 +119,7 @@ struct InterviewService {
         r.addressHash = Self.mac(InterviewLimits.key(forAddress: s.address), secret: secret)
         r.challengeNonce = challenge.nonce
         r.createdAt = now
-        let used = DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: ["answer": "验证题已用过：请回答新的题目"])
+        let used = Self.refused(["answer": "验证题已用过：请回答新的题目"])
         let (db, now) = (db, now)
         try await Self.gate.run { try await db.transaction { tx in
             // Counted and written under one lock: simultaneous posts cannot all slip under the limit.
@@ -143,6 +141,11 @@ struct InterviewService {
                                       after: ["jurisdiction": j.id!, "office": officeID.uuidString])
         } }
         return r
+    }
+
+    /// The form sent back with what to change, field by field.
+    static func refused(_ fields: [String: String]) -> DomainError {
+        DomainError(.invalid, code: "validation_failed", message: "请按提示修改后重新提交。", fields: fields)
     }
 
     static func mac(_ text: String, secret: [UInt8]) -> String {
